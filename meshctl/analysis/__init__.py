@@ -1,0 +1,1 @@
+"""The rule engine: analyzers, their registry, the run, and its result."""

@@ -1,0 +1,60 @@
+"""A finding: one message about one resource."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from meshctl.catalogue import Level, message_type
+from meshctl.resource import Origin, Resource
+
+
+@dataclass(frozen=True)
+class Message:
+    """A rendered finding with its catalogue entry and the resource it is about."""
+
+    code: str
+    level: Level
+    text: str
+    origin: str
+    analyzer: str = ""
+    origin_info: Origin = field(default_factory=Origin, compare=False)
+    reference: str = ""
+    kind: str = ""
+    namespace: str | None = None
+    name: str = ""
+    path: str | None = None
+
+    @classmethod
+    def build(cls, code: str, resource: Resource | None, params: dict[str, object],
+              analyzer: str = "", path: str | None = None, origin: str | None = None) -> Message:
+        """Render a message from the catalogue for a resource (or a named origin)."""
+        mtype = message_type(code)
+        res_origin = resource.origin if resource else Origin()
+        return cls(
+            code=code,
+            level=mtype.level,
+            text=mtype.render(params),
+            origin=origin or (resource.friendly_name() if resource else ""),
+            analyzer=analyzer,
+            origin_info=res_origin,
+            reference=res_origin.location(),
+            kind=resource.kind if resource else "",
+            namespace=resource.namespace if resource else None,
+            name=resource.name if resource else "",
+            path=path,
+        )
+
+    @property
+    def name_of_type(self) -> str:
+        """The catalogue name (``ReferencedResourceNotFound``)."""
+        return message_type(self.code).name
+
+    @property
+    def documentation_url(self) -> str:
+        """The message's documentation page."""
+        return message_type(self.code).documentation_url
+
+    def rendered(self) -> str:
+        """istioctl's line form, also the de-duplication key."""
+        where = f"{self.origin} {self.reference}".strip()
+        return f"{self.level.label} [{self.code}] ({where}) {self.text}"

@@ -1,0 +1,87 @@
+"""The analyze use case: sources -> snapshot -> analyzers -> Result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from meshctl.analysis.context import Environment, utc_now
+from meshctl.analysis.engine import needed_kinds, run_analyzers
+from meshctl.analysis.environment import prepare
+from meshctl.analysis.registry import select
+from meshctl.analysis.result import Result, Suppression, annotation_suppressed, finalize
+from meshctl.catalogue import Level
+from meshctl.mesh import load_mesh_config, load_mesh_networks
+from meshctl.resource import Resource
+from meshctl.snapshot import Snapshot
+from meshctl.sources.files import load_paths
+
+if TYPE_CHECKING:
+    from meshctl.cluster.options import ClusterOptions
+
+
+@dataclass(frozen=True)
+class AnalyzeRequest:
+    """Everything ``meshctl analyze`` was asked to do."""
+
+    files: Sequence[str] = ()
+    use_kube: bool = False
+    cluster: ClusterOptions | None = None
+    namespace: str | None = None
+    all_namespaces: bool = False
+    analyzers: Sequence[str] = ()
+    mesh_config_file: str | None = None
+    mesh_networks_file: str | None = None
+    suppress: Sequence[str] = ()
+    failure_threshold: Level = Level.ERROR
+    output_threshold: Level = Level.INFO
+    ignore_unknown: bool = False
+    istio_namespace: str = "istio-system"
+    revision: str = "default"
+    cert_horizon: timedelta = timedelta(days=30)
+    clock: Callable[[], datetime] = utc_now
+    options: dict[str, object] = field(default_factory=dict)
+
+
+def _with_namespace(resources: list[Resource], namespace: str | None) -> list[Resource]:
+    """Give namespaced resources without one the namespace asked for with ``-n``."""
+    if not namespace:
+        return resources
+    out = []
+    for res in resources:
+        if res.namespace is None and res.namespaced:
+            body = {**res.body, "metadata": {**res.metadata, "namespace": namespace}}
+            res = replace(Resource.from_dict(body, res.origin))
+        out.append(res)
+    return out
+
+
+def _load(req: AnalyzeRequest, kinds: set[str]) -> tuple[list[Resource], frozenset[str]]:
+    files = _with_namespace(load_paths(req.files, req.ignore_unknown), req.namespace)
+    if not req.use_kube:
+        return files, frozenset()
+    from meshctl.sources.live import load_live
+
+    assert req.cluster is not None
+    live = load_live(req.cluster, kinds, req.namespace, req.all_namespaces)
+    return [*live.resources, *files], live.unavailable
+
+
+def analyze(req: AnalyzeRequest) -> Result:
+    """Run the selected analyzers and return the finished Result."""
+    analyzers = select(list(req.analyzers))
+    mesh_config = load_mesh_config(req.mesh_config_file)
+    env = Environment(mesh_config, load_mesh_networks(req.mesh_networks_file), req.istio_namespace,
+                      req.revision, req.clock, req.cert_horizon, dict(req.options))
+    resources, unavailable = _load(req, needed_kinds(analyzers))
+    snapshot = Snapshot(prepare(resources, mesh_config, req.istio_namespace))
+    run = run_analyzers(snapshot, analyzers, env, unavailable)
+    messages = run.messages
+    if req.namespace and not req.all_namespaces:
+        messages = [m for m in messages if m.namespace in (req.namespace, None)]
+    suppressions = [Suppression.parse(s) for s in req.suppress]
+    final = finalize(messages, suppressions, annotation_suppressed(snapshot))
+    return Result(final, req.failure_threshold, req.output_threshold, run.skipped,
+                  [a.name for a in analyzers])

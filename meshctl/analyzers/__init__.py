@@ -1,0 +1,1 @@
+"""Analyzers, one per file, grouped by resource folder; registered with @register."""

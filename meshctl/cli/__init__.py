@@ -1,0 +1,1 @@
+"""The thin CLI layer: one module per command group. Never imports kubernetes at module level."""

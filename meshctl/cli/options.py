@@ -1,0 +1,46 @@
+"""Options shared by every command, spelled as kubectl and istioctl spell them."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from meshctl.cluster.options import ClusterOptions
+
+Kubeconfig = Annotated[str | None, typer.Option("--kubeconfig", help="Path to the kubeconfig file.",
+                                                  envvar=None, show_default=False)]
+Context = Annotated[str | None, typer.Option("--context", help="The kubeconfig context to use.")]
+Namespace = Annotated[str | None, typer.Option("--namespace", "-n", help="Namespace to act on.")]
+AllNamespaces = Annotated[bool, typer.Option("--all-namespaces", "-A", help="Act on all namespaces.")]
+Timeout = Annotated[float, typer.Option("--timeout", help="Deadline in seconds for the whole command.",
+                                        min=0.1)]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Say more about what happens.")]
+NoColor = Annotated[bool, typer.Option("--no-color", help="No colours (also when NO_COLOR is set).")]
+Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
+DryRun = Annotated[str | None, typer.Option(
+    "--dry-run", help="Change nothing: 'client' shows the change, 'server' sends dryRun=All.",
+    flag_value="client", show_default=False)]
+Output = Annotated[str, typer.Option("--output", "-o", help="Output format (table, json, yaml, ...).")]
+Filename = Annotated[list[str] | None, typer.Option(
+    "--filename", "-f", help="File, directory (recursive) or - for stdin. Repeatable.")]
+
+
+def cluster_options(kubeconfig: str | None, context: str | None, timeout: float,
+                    verbose: bool = False) -> ClusterOptions:
+    """ClusterOptions from the parsed flags."""
+    return ClusterOptions(kubeconfig=kubeconfig, context=context, timeout=timeout, verbose=verbose)
+
+
+def colors_enabled(no_color: bool) -> bool:
+    """Colours only on a TTY, and never with --no-color or NO_COLOR."""
+    import sys
+
+    return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+def set_debug(debug: bool) -> None:
+    """Remember --debug for the entry point's error handler."""
+    if debug:
+        os.environ["MESHCTL_DEBUG"] = "1"

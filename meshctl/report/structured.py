@@ -1,0 +1,36 @@
+"""JSON and YAML: a list of message objects with istioctl's keys."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from meshctl.analysis.message import Message
+from meshctl.analysis.result import Result
+
+
+def message_dict(m: Message) -> dict[str, Any]:
+    """istioctl's keys (code, level, origin, reference, message, documentationUrl) and ours."""
+    return {
+        "code": m.code,
+        "level": m.level.label,
+        "type": {"code": m.code, "name": m.name_of_type},
+        "origin": m.origin,
+        "reference": m.reference,
+        "message": m.text,
+        "documentationUrl": m.documentation_url,
+        "analyzer": m.analyzer,
+        **({"path": m.path} if m.path else {}),
+    }
+
+
+def render_json(result: Result) -> str:
+    """A JSON array of messages."""
+    return json.dumps([message_dict(m) for m in result.shown], indent=2) + "\n"
+
+
+def render_yaml(result: Result) -> str:
+    """A YAML list of messages."""
+    return yaml.safe_dump([message_dict(m) for m in result.shown], sort_keys=False)

@@ -1,0 +1,95 @@
+"""A resource read from a file or the cluster, with where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from meshctl.kinds import group_of, kind_key, lookup
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a resource came from: a file and line, or a cluster object."""
+
+    path: str | None = None
+    line: int | None = None
+    cluster: str | None = None
+
+    def location(self) -> str:
+        """``file:line`` for files, empty for cluster objects."""
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One Kubernetes object. ``body`` is the parsed document; treat it as read-only."""
+
+    api_version: str
+    kind: str
+    name: str
+    namespace: str | None
+    body: dict[str, Any] = field(repr=False, compare=False, hash=False)
+    origin: Origin = field(default_factory=Origin, compare=False, hash=False)
+
+    @classmethod
+    def from_dict(cls, body: dict[str, Any], origin: Origin | None = None) -> Resource:
+        """Build a Resource from a decoded manifest."""
+        meta = body.get("metadata") or {}
+        return cls(
+            api_version=str(body.get("apiVersion", "")),
+            kind=str(body.get("kind", "")),
+            name=str(meta.get("name") or meta.get("generateName") or ""),
+            namespace=meta.get("namespace") or None,
+            body=body,
+            origin=origin or Origin(),
+        )
+
+    @property
+    def key(self) -> str:
+        """The kind key (``KubernetesGateway`` for the Gateway API's Gateway)."""
+        return kind_key(self.api_version, self.kind)
+
+    @property
+    def group(self) -> str:
+        """The API group."""
+        return group_of(self.api_version)
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """``metadata``, or an empty dict."""
+        return self.body.get("metadata") or {}
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """``metadata.labels``, or an empty dict."""
+        return self.metadata.get("labels") or {}
+
+    @property
+    def annotations(self) -> dict[str, str]:
+        """``metadata.annotations``, or an empty dict."""
+        return self.metadata.get("annotations") or {}
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        """``spec``, or an empty dict."""
+        spec = self.body.get("spec")
+        return spec if isinstance(spec, dict) else {}
+
+    @property
+    def namespaced(self) -> bool:
+        """Whether the kind lives in a namespace."""
+        info = lookup(self.key)
+        return info.namespaced if info else self.namespace is not None
+
+    def friendly_name(self) -> str:
+        """istioctl's origin form: ``Kind ns/name``, or ``Kind name`` without a namespace."""
+        if self.namespace:
+            return f"{self.kind} {self.namespace}/{self.name}"
+        return f"{self.kind} {self.name}"
+
+    def ref(self) -> str:
+        """``ns/name``, or ``name`` without a namespace."""
+        return f"{self.namespace}/{self.name}" if self.namespace else self.name

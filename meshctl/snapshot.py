@@ -1,0 +1,58 @@
+"""A frozen, indexed view of every resource an analysis sees."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+
+from meshctl.resource import Resource
+
+
+class Snapshot:
+    """Resources indexed by kind key, namespace and name. Never changes once built."""
+
+    def __init__(self, resources: Iterable[Resource]) -> None:
+        by_kind: dict[str, dict[tuple[str | None, str], Resource]] = defaultdict(dict)
+        for res in resources:
+            by_kind[res.key][(res.namespace, res.name)] = res  # later wins, like an apply
+        self._by_kind = {k: dict(v) for k, v in by_kind.items()}
+        self._by_ns: dict[tuple[str, str | None], list[Resource]] = defaultdict(list)
+        for kind, items in self._by_kind.items():
+            for (ns, _), res in items.items():
+                self._by_ns[(kind, ns)].append(res)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._by_kind.values())
+
+    def __iter__(self) -> Iterator[Resource]:
+        for items in self._by_kind.values():
+            yield from items.values()
+
+    def kinds(self) -> set[str]:
+        """The kind keys present."""
+        return set(self._by_kind)
+
+    def of_kind(self, key: str) -> list[Resource]:
+        """Every resource of a kind key, in input order."""
+        return list(self._by_kind.get(key, {}).values())
+
+    def in_namespace(self, key: str, namespace: str | None) -> list[Resource]:
+        """Resources of a kind in one namespace."""
+        return list(self._by_ns.get((key, namespace), ()))
+
+    def get(self, key: str, namespace: str | None, name: str) -> Resource | None:
+        """One resource by kind key, namespace and name."""
+        return self._by_kind.get(key, {}).get((namespace, name))
+
+    def has(self, key: str, namespace: str | None, name: str) -> bool:
+        """Whether a resource exists."""
+        return self.get(key, namespace, name) is not None
+
+    def select(self, key: str, namespace: str | None, labels: Mapping[str, str]) -> list[Resource]:
+        """Resources of a kind in a namespace whose labels include every pair given."""
+        return [r for r in self.in_namespace(key, namespace)
+                if all(r.labels.get(k) == v for k, v in labels.items())]
+
+    def merged_with(self, overlay: Iterable[Resource]) -> Snapshot:
+        """A new snapshot with ``overlay`` applied over this one (same key wins)."""
+        return Snapshot([*self, *overlay])

@@ -1,0 +1,151 @@
+"""Read Kubernetes resources from files, directories and stdin, keeping file:line."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from meshctl.errors import InputError
+from meshctl.resource import Origin, Resource
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing
+    _Loader = yaml.SafeLoader
+
+SUFFIXES = (".yaml", ".yml", ".json")
+_DOC_MARKER = re.compile(r"^---(?:\s|$)")
+_DOC_END = re.compile(r"^\.\.\.\s*$")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One YAML document's text and the line (1-based) it starts on."""
+
+    text: str
+    first_line: int
+
+
+def expand_paths(paths: Iterable[str]) -> list[str]:
+    """Files to read: directories are walked recursively; ``-`` means stdin."""
+    files: list[str] = []
+    for raw in paths:
+        if raw == "-":
+            files.append("-")
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(str(p) for p in sorted(path.rglob("*")) if p.is_file() and p.suffix in SUFFIXES)
+        elif path.is_file():
+            files.append(str(path))
+        else:
+            raise InputError(f"{raw}: no such file or directory")
+    return files
+
+
+def read_text(path: str) -> str:
+    """The text of a file, or of stdin for ``-``."""
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+
+
+def split_documents(text: str) -> Iterator[Document]:
+    """Split a YAML stream on ``---`` lines, tracking where each document starts."""
+    start = 1
+    lines: list[str] = []
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        if _DOC_MARKER.match(line) or _DOC_END.match(line):
+            if lines:
+                yield Document("".join(lines), start)
+            lines = []
+            rest = line[3:].strip() if line.startswith("---") else ""
+            if rest and not rest.startswith("#"):
+                lines.append(" " * 4 + rest + "\n")
+            start = number if lines else number + 1
+            continue
+        lines.append(line)
+    if lines:
+        yield Document("".join(lines), start)
+
+
+def _content_line(doc: Document) -> int:
+    """The line of the first non-blank, non-comment line in a document."""
+    for offset, line in enumerate(doc.text.splitlines()):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return doc.first_line + offset
+    return doc.first_line
+
+
+def _parse_yaml(doc: Document, path: str) -> Any:
+    try:
+        return yaml.load(doc.text, Loader=_Loader)  # noqa: S506 - safe loader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = doc.first_line + (mark.line if mark else 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise InputError(f"{path}:{line}: invalid YAML: {problem}") from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}:{doc.first_line}: invalid YAML: {exc}") from exc
+
+
+def _objects(value: Any, path: str, line: int) -> Iterator[dict[str, Any]]:
+    """Flatten ``kind: List`` and check that each item looks like an object."""
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        raise InputError(f"{path}:{line}: expected a Kubernetes object, found {type(value).__name__}")
+    if value.get("kind") == "List" or (str(value.get("kind", "")).endswith("List") and "items" in value):
+        for item in value.get("items") or []:
+            yield from _objects(item, path, line)
+        return
+    if not value.get("kind") or not value.get("apiVersion"):
+        raise InputError(f"{path}:{line}: document has no apiVersion or kind")
+    yield value
+
+
+def parse_text(text: str, path: str, ignore_unknown: bool = False) -> list[Resource]:
+    """Resources in one file's text (multi-document YAML or JSON)."""
+    if path.endswith(".json") or text.lstrip().startswith(("{", "[")):
+        return _parse_json(text, path)
+    out: list[Resource] = []
+    for doc in split_documents(text):
+        try:
+            line = _content_line(doc)
+            for body in _objects(_parse_yaml(doc, path), path, line):
+                out.append(Resource.from_dict(body, Origin(path=path, line=line)))
+        except InputError:
+            if not ignore_unknown:
+                raise
+    return out
+
+
+def _parse_json(text: str, path: str) -> list[Resource]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from exc
+    items = value if isinstance(value, list) else [value]
+    return [Resource.from_dict(body, Origin(path=path, line=1))
+            for item in items for body in _objects(item, path, 1)]
+
+
+def load_paths(paths: Iterable[str], ignore_unknown: bool = False) -> list[Resource]:
+    """Every resource in the given files, directories and stdin, in order."""
+    resources: list[Resource] = []
+    for path in expand_paths(paths):
+        resources.extend(parse_text(read_text(path), path, ignore_unknown))
+    return resources

@@ -1,0 +1,50 @@
+"""Shared test helpers: run the CLI in-process and locate the shared reference data."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_ISTIO = Path(os.environ.get("MESHCTL_SHARED_ISTIO", REPO.parent / "shared" / "istio"))
+
+
+@dataclass
+class CliResult:
+    """What a CLI run produced."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run meshctl in-process: ``run_cli("analyze", "-f", path)``."""
+    from meshctl.__main__ import main
+
+    monkeypatch.delenv("MESHCTL_DEBUG", raising=False)
+
+    def _run(*args: str, stdin: str | None = None) -> CliResult:
+        if stdin is not None:
+            import io
+            import sys
+
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        capsys.readouterr()
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return _run
+
+
+@pytest.fixture
+def shared_istio() -> Path:
+    """``../shared/istio``; tests that need it skip when it is absent."""
+    if not SHARED_ISTIO.is_dir():
+        pytest.skip("../shared/istio is not present")
+    return SHARED_ISTIO
