@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.fakeapi.fixtures"]
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED_ISTIO = Path(os.environ.get("MESHCTL_SHARED_ISTIO", REPO.parent / "shared" / "istio"))
 

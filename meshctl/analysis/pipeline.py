@@ -69,13 +69,19 @@ def _load(req: AnalyzeRequest, kinds: set[str]) -> tuple[list[Resource], frozens
     return [*live.resources, *files], live.unavailable
 
 
-def analyze(req: AnalyzeRequest) -> Result:
-    """Run the selected analyzers and return the finished Result."""
+def build_environment(req: AnalyzeRequest) -> Environment:
+    """The analysis environment: mesh config and networks (defaults or files), clock, options."""
+    return Environment(load_mesh_config(req.mesh_config_file), load_mesh_networks(req.mesh_networks_file),
+                       req.istio_namespace, req.revision, req.clock, req.cert_horizon, dict(req.options))
+
+
+def analyze(req: AnalyzeRequest, extra: Sequence[Resource] = ()) -> Result:
+    """Run the selected analyzers over the request's sources (plus ``extra``) and return the Result."""
     analyzers = select(list(req.analyzers))
-    mesh_config = load_mesh_config(req.mesh_config_file)
-    env = Environment(mesh_config, load_mesh_networks(req.mesh_networks_file), req.istio_namespace,
-                      req.revision, req.clock, req.cert_horizon, dict(req.options))
+    env = build_environment(req)
+    mesh_config = env.mesh_config
     resources, unavailable = _load(req, needed_kinds(analyzers))
+    resources = [*resources, *extra]
     snapshot = Snapshot(prepare(resources, mesh_config, req.istio_namespace))
     run = run_analyzers(snapshot, analyzers, env, unavailable)
     messages = run.messages

@@ -35,7 +35,10 @@ _BOOL_FLAGS = ("--use-kube",)
 def normalize_argv(argv: list[str]) -> list[str]:
     """Accept istioctl's ``--use-kube=false`` spelling for boolean flags."""
     out = []
-    for arg in argv:
+    for index, arg in enumerate(argv):
+        if arg == "--dry-run" and (index + 1 == len(argv) or argv[index + 1] not in ("client", "server", "none")):
+            out.append("--dry-run=client")
+            continue
         flag, sep, value = arg.partition("=")
         if sep and flag in _BOOL_FLAGS and value.lower() in ("true", "false", "1", "0"):
             arg = flag if value.lower() in ("true", "1") else "--no-" + flag[2:]

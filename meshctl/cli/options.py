@@ -20,8 +20,19 @@ Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Say more about w
 NoColor = Annotated[bool, typer.Option("--no-color", help="No colours (also when NO_COLOR is set).")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
 DryRun = Annotated[str | None, typer.Option(
-    "--dry-run", help="Change nothing: 'client' shows the change, 'server' sends dryRun=All.",
-    flag_value="client", show_default=False)]
+    "--dry-run", help="Change nothing: 'client' (also bare --dry-run) shows the change, "
+    "'server' sends dryRun=All.", show_default=False)]
+
+
+def dry_run_mode(value: str | None) -> str | None:
+    """Validate --dry-run: None, 'client' or 'server' ('none' means None)."""
+    from meshctl.errors import UsageError
+
+    if value in (None, "none"):
+        return None
+    if value not in ("client", "server"):
+        raise UsageError(f"--dry-run must be client, server or none, not {value!r}")
+    return value
 Output = Annotated[str, typer.Option("--output", "-o", help="Output format (table, json, yaml, ...).")]
 Filename = Annotated[list[str] | None, typer.Option(
     "--filename", "-f", help="File, directory (recursive) or - for stdin. Repeatable.")]

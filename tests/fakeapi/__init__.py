@@ -1,0 +1,1 @@
+"""A loopback fake Kubernetes API server for tests."""
