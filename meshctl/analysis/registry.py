@@ -1,4 +1,7 @@
-"""Analyzer base class and the decorator that registers analyzers."""
+"""Analyzer base class and the decorator that registers analyzers.
+
+How to write an analyzer (READ THIS): docs/dev/writing-analyzers.md
+"""
 
 from __future__ import annotations
 

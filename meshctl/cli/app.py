@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from meshctl.cli import analyze, inject, install, precheck, proxy_config, version
+from meshctl.cli import analyze, completion, inject, install, precheck, proxy_config, version
 
 app = typer.Typer(
     name="meshctl",
     help="Administer an Istio service mesh: analyze, inject, precheck, proxy-config, install.",
     no_args_is_help=True,
-    add_completion=True,
+    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -28,6 +28,7 @@ app.add_typer(install.manifest_app, name="manifest")
 app.command("verify-install")(install.verify_install)
 app.command("uninstall")(install.uninstall)
 app.command("version")(version.version)
+app.command("completion")(completion.completion)
 
 _BOOL_FLAGS = ("--use-kube",)
 
