@@ -81,27 +81,6 @@ def split_documents(text: str) -> Iterator[Document]:
         yield Document("".join(lines), start)
 
 
-def _content_line(doc: Document) -> int:
-    """The line of the first non-blank, non-comment line in a document."""
-    for offset, line in enumerate(doc.text.splitlines()):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            return doc.first_line + offset
-    return doc.first_line
-
-
-def _parse_yaml(doc: Document, path: str) -> Any:
-    try:
-        return yaml.load(doc.text, Loader=_Loader)  # noqa: S506 - safe loader
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = doc.first_line + (mark.line if mark else 0)
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise InputError(f"{path}:{line}: invalid YAML: {problem}") from exc
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}:{doc.first_line}: invalid YAML: {exc}") from exc
-
-
 def _objects(value: Any, path: str, line: int) -> Iterator[dict[str, Any]]:
     """Flatten ``kind: List`` and check that each item looks like an object."""
     if value is None:
@@ -117,15 +96,69 @@ def _objects(value: Any, path: str, line: int) -> Iterator[dict[str, Any]]:
     yield value
 
 
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _to_python(node: yaml.Node, loader: Any) -> Any:
+    """Convert a composed node: plain dicts, lists and strings fast; timestamps stay strings
+    (as Kubernetes' JSON has them); everything else through PyYAML's safe constructor."""
+    tag = node.tag
+    if tag in (_STR, _TIMESTAMP):
+        return node.value
+    if tag == _MAP:
+        if any(k.tag == _MERGE for k, _ in node.value):
+            return loader.construct_object(node, deep=True)
+        return {_to_python(k, loader): _to_python(v, loader) for k, v in node.value}
+    if tag == _SEQ:
+        return [_to_python(v, loader) for v in node.value]
+    return loader.construct_object(node, deep=True)
+
+
+def _yaml_error(exc: yaml.YAMLError, path: str, first_line: int = 1) -> InputError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = first_line + (mark.line if mark else 0)
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or "invalid YAML"
+    return InputError(f"{path}:{line}: invalid YAML: {problem}")
+
+
+def _iter_yaml(text: str, path: str) -> Iterator[tuple[int, Any]]:
+    """(line, value) for each document of a YAML stream, lines taken from the parser."""
+    loader = _Loader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                yield node.start_mark.line + 1, _to_python(node, loader)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, path) from exc
+    finally:
+        loader.dispose()
+
+
+def _iter_yaml_lenient(text: str, path: str) -> Iterator[tuple[int, Any]]:
+    """Like _iter_yaml, but a broken document is skipped instead of ending the stream."""
+    for doc in split_documents(text):
+        try:
+            parsed = list(_iter_yaml(doc.text, path))
+        except InputError:
+            continue
+        for line, value in parsed:
+            yield doc.first_line + line - 1, value
+
+
 def parse_text(text: str, path: str, ignore_unknown: bool = False) -> list[Resource]:
     """Resources in one file's text (multi-document YAML or JSON)."""
     if path.endswith(".json") or text.lstrip().startswith(("{", "[")):
         return _parse_json(text, path)
     out: list[Resource] = []
-    for doc in split_documents(text):
+    documents = _iter_yaml_lenient(text, path) if ignore_unknown else _iter_yaml(text, path)
+    for line, value in documents:
         try:
-            line = _content_line(doc)
-            for body in _objects(_parse_yaml(doc, path), path, line):
+            for body in _objects(value, path, line):
                 out.append(Resource.from_dict(body, Origin(path=path, line=line)))
         except InputError:
             if not ignore_unknown:
