@@ -8,7 +8,7 @@ from typing import Any
 from meshctl.kinds import group_of, kind_key, lookup
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Where a resource came from: a file and line, or a cluster object."""
 
@@ -23,7 +23,7 @@ class Origin:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Resource:
     """One Kubernetes object. ``body`` is the parsed document; treat it as read-only."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from sys import intern
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +102,7 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
+_INTERN_MAX = 40  # short strings (keys, kinds, labels) repeat across objects: share one copy
 
 
 def _to_python(node: yaml.Node, loader: Any) -> Any:
@@ -108,7 +110,8 @@ def _to_python(node: yaml.Node, loader: Any) -> Any:
     (as Kubernetes' JSON has them); everything else through PyYAML's safe constructor."""
     tag = node.tag
     if tag in (_STR, _TIMESTAMP):
-        return node.value
+        value = node.value
+        return intern(value) if len(value) <= _INTERN_MAX else value
     if tag == _MAP:
         if any(k.tag == _MERGE for k, _ in node.value):
             return loader.construct_object(node, deep=True)
