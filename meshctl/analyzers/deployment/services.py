@@ -1,0 +1,90 @@
+"""deployment.MultiServiceAnalyzer: Services selecting one Deployment must agree on ports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from meshctl.analysis.context import Context
+from meshctl.analysis.registry import Analyzer, register
+from meshctl.analysis.selectors import (
+    deployment_in_mesh,
+    index_by_namespace,
+    labels_contain,
+    namespace_labels,
+    template_labels,
+)
+from meshctl.resource import Resource
+
+MANAGED_LABEL = "gateway.istio.io/managed"
+WAYPOINT_CONTROLLER = "istio.io-mesh-controller"
+
+
+def matching_services(deployment: Resource, services: list[Resource]) -> list[Resource]:
+    """Services with a non-empty selector that selects the deployment's pod template."""
+    labels = template_labels(deployment)
+    return [s for s in services if s.spec.get("selector") and labels_contain(labels, s.spec["selector"])]
+
+
+def ports_of(svc: Resource) -> list[dict[str, Any]]:
+    """The Service's port entries."""
+    return [p for p in svc.spec.get("ports") or [] if isinstance(p, dict)]
+
+
+def protocols_by_port(services: list[Resource]) -> dict[int, dict[str, list[str]]]:
+    """port -> protocol (default TCP) -> service names."""
+    out: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for svc in services:
+        for port in ports_of(svc):
+            out[port.get("port", 0)][str(port.get("protocol") or "TCP")].append(svc.ref())
+    return out
+
+
+def ports_by_target(services: list[Resource]) -> dict[str, dict[int, str]]:
+    """targetPort (defaulting to port) -> port -> service name."""
+    out: dict[str, dict[int, str]] = defaultdict(dict)
+    for svc in services:
+        for port in ports_of(svc):
+            target = str(port.get("targetPort") or "")
+            if target in ("", "0"):
+                target = str(port.get("port", 0))
+            out[target][port.get("port", 0)] = svc.ref()
+    return out
+
+
+@register
+class MultiServiceAnalyzer(Analyzer):
+    """Checks that Services selecting the same mesh Deployment agree on ports and protocols."""
+
+    name = "deployment.MultiServiceAnalyzer"
+    inputs = ("Service", "Deployment", "Namespace")
+    codes = ("IST0116", "IST0137")
+
+    def analyze(self, ctx: Context) -> None:
+        """Compare, per mesh Deployment, the ports of every Service that selects it."""
+        namespaces = namespace_labels(ctx.resources.of_kind("Namespace"))
+        services = index_by_namespace(ctx.resources.of_kind("Service"))
+        for dep in ctx.resources.of_kind("Deployment"):
+            if dep.labels.get(MANAGED_LABEL) == WAYPOINT_CONTROLLER:
+                continue
+            if not deployment_in_mesh(dep, namespaces):
+                continue
+            selected = matching_services(dep, services.get(dep.namespace, []))
+            self._check_protocols(ctx, dep, selected)
+            self._check_target_ports(ctx, dep, selected)
+
+    @staticmethod
+    def _check_protocols(ctx: Context, dep: Resource, selected: list[Resource]) -> None:
+        for port, by_protocol in protocols_by_port(selected).items():
+            if len(by_protocol) > 1:
+                names = sorted(n for group in by_protocol.values() for n in group)
+                ctx.report("IST0116", dep, path="metadata.name", deployment=dep.name,
+                           port=port, services=", ".join(names))
+
+    @staticmethod
+    def _check_target_ports(ctx: Context, dep: Resource, selected: list[Resource]) -> None:
+        for target, by_port in ports_by_target(selected).items():
+            if len(by_port) > 1:
+                ctx.report("IST0137", dep, path="metadata.name", deployment=dep.name,
+                           target_port=target, services=", ".join(sorted(by_port.values())),
+                           ports=", ".join(str(p) for p in sorted(by_port)))

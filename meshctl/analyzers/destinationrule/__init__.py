@@ -1,0 +1,1 @@
+"""destinationrule analyzers."""

@@ -1,0 +1,1 @@
+"""WasmPlugin analyzers (meshctl's own codes)."""

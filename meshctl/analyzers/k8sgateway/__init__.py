@@ -1,0 +1,1 @@
+"""Kubernetes Gateway API analyzers."""

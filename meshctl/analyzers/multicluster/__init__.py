@@ -1,0 +1,1 @@
+"""Multi-cluster analyzers (mesh networks, services across clusters)."""

@@ -1,0 +1,1 @@
+"""Schema validation analyzers, one per Istio kind (istioctl's schema.ValidationAnalyzer.<Kind>)."""

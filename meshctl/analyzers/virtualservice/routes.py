@@ -1,0 +1,98 @@
+"""The destinations of a VirtualService's routes and mirrors, with where they sit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from meshctl.resource import Resource
+
+ROUTE_KINDS = ("tcp", "tls", "http")
+
+
+@dataclass(frozen=True)
+class RouteDestination:
+    """One destination: the rule kind (``http``, ``http.mirror``...), its indexes and body."""
+
+    rule: str
+    route_index: int
+    dest_index: int
+    destination: dict[str, Any]
+
+    @property
+    def host(self) -> str:
+        """``destination.host``."""
+        return str(self.destination.get("host") or "")
+
+    @property
+    def subset(self) -> str:
+        """``destination.subset``, or empty."""
+        return str(self.destination.get("subset") or "")
+
+    @property
+    def port(self) -> int | None:
+        """``destination.port.number``; None when no port is given, 0 when it has no number."""
+        port = self.destination.get("port")
+        if not isinstance(port, dict):
+            return None
+        try:
+            return int(port.get("number") or 0)
+        except (TypeError, ValueError):
+            return 0
+
+    @property
+    def is_mirror(self) -> bool:
+        """Whether this is a mirror target."""
+        return self.rule.startswith("http.mirror")
+
+    @property
+    def path(self) -> str:
+        """The field path of the destination."""
+        if self.rule == "http.mirror":
+            return f"spec.http[{self.route_index}].mirror"
+        if self.rule == "http.mirrors":
+            return f"spec.http[{self.route_index}].mirrors[{self.dest_index}].destination"
+        return f"spec.{self.rule}[{self.route_index}].route[{self.dest_index}].destination"
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value or [] if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def route_destinations(vs: Resource) -> list[RouteDestination]:
+    """Every ``route[].destination`` of the tcp, tls and http rules, in that order (missing ones empty)."""
+    out = []
+    for kind in ROUTE_KINDS:
+        for i, rule in enumerate(_dicts(vs.spec.get(kind))):
+            for j, route in enumerate(_dicts(rule.get("route"))):
+                dest = route.get("destination")
+                out.append(RouteDestination(kind, i, j, dest if isinstance(dest, dict) else {}))
+    return out
+
+
+def mirror_destinations(vs: Resource) -> list[RouteDestination]:
+    """Every http ``mirror`` and ``mirrors[].destination``."""
+    out = []
+    for i, rule in enumerate(_dicts(vs.spec.get("http"))):
+        mirror = rule.get("mirror")
+        if isinstance(mirror, dict):
+            out.append(RouteDestination("http.mirror", i, 0, mirror))
+        for j, item in enumerate(_dicts(rule.get("mirrors"))):
+            dest = item.get("destination")
+            out.append(RouteDestination("http.mirrors", i, j, dest if isinstance(dest, dict) else {}))
+    return out
+
+
+def gateways_of(vs: Resource) -> list[str]:
+    """``spec.gateways`` as strings."""
+    return [str(g) for g in vs.spec.get("gateways") or []]
+
+
+def hosts_of(res: Resource) -> list[str]:
+    """``spec.hosts`` as strings."""
+    return [str(h) for h in res.spec.get("hosts") or []]
+
+
+def export_to_of(res: Resource) -> list[str]:
+    """``spec.exportTo`` as strings."""
+    return [str(e) for e in res.spec.get("exportTo") or []]
