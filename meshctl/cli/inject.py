@@ -1,25 +1,323 @@
-"""``meshctl inject``, ``kube-inject`` and ``check-inject`` (not implemented yet)."""
+"""``meshctl inject enable|disable|status|iptables``, ``kube-inject`` and ``check-inject``."""
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
 
-from meshctl.errors import NotImplementedYet
+from meshctl.cli import options as o
+from meshctl.cli.output import emit, note
+from meshctl.errors import ClusterError, InputError, UsageError
 
 app = typer.Typer(help="Sidecar injection: namespace labels and the iptables preview.", no_args_is_help=True)
 
+Revision = Annotated[str | None, typer.Option("--revision", "-r", help="Istio revision (istio.io/rev).")]
+IstioNamespace = Annotated[str, typer.Option("--istioNamespace", "-i", help="Istio's system namespace.")]
+InjectionConfig = Annotated[str | None, typer.Option(
+    "--injection-config", "--injectConfigFile",
+    help="The istio-sidecar-injector ConfigMap (or its values) instead of the cluster's.")]
+MeshConfig = Annotated[str | None, typer.Option(
+    "--mesh-config", "--meshConfigFile", help="Mesh config (or the istio ConfigMap) not the cluster's.")]
+ValuesFile = Annotated[str | None, typer.Option(
+    "--values", "--valuesFile", help="Helm values (or an IstioOperator) instead of the cluster's.")]
+UseKube = Annotated[bool | None, typer.Option(
+    "--use-kube/--no-use-kube",
+    help="Read values from the cluster (default: when no value files are given and a kubeconfig exists).")]
+NativeSidecar = Annotated[bool, typer.Option(
+    "--native-sidecar", help="Inject istio-proxy as a native sidecar (an init container).")]
+TABLE_FORMATS = ("table", "json", "yaml")
+
+
+def _client(kubeconfig: str | None, context: str | None, timeout: float) -> Any:
+    from meshctl.cluster.client import get_client
+
+    return get_client(o.cluster_options(kubeconfig, context, timeout))
+
+
+def _kube_available(kubeconfig: str | None, context: str | None) -> bool:
+    if kubeconfig or context or os.environ.get("KUBECONFIG"):
+        return True
+    return (Path.home() / ".kube" / "config").is_file() or "KUBERNETES_SERVICE_HOST" in os.environ
+
+
+def _values(injection_config: str | None, mesh_config: str | None, values_file: str | None,
+            revision: str | None, native: bool, use_kube: bool | None, kubeconfig: str | None,
+            context: str | None, timeout: float, istio_namespace: str) -> Any:
+    """InjectionValues from files, else the cluster's ConfigMaps, else meshctl's defaults."""
+    from meshctl.inject import values as v
+    from meshctl.mesh import deep_merge
+
+    helm: dict[str, Any] = {}
+    mesh: dict[str, Any] = {}
+    offline = bool(injection_config or mesh_config or values_file)
+    if use_kube or (use_kube is None and not offline and _kube_available(kubeconfig, context)):
+        from meshctl.inject.fetch import injector_values
+
+        helm, mesh = injector_values(_client(kubeconfig, context, timeout), istio_namespace, revision)
+    if injection_config:
+        helm = deep_merge(helm, v.injection_config_from_file(injection_config))
+    if values_file:
+        helm = deep_merge(helm, v.values_from_file(values_file))
+    if mesh_config:
+        mesh = deep_merge(mesh, v.mesh_from_file(mesh_config))
+    return v.build_values(helm, mesh, revision, native)
+
+
+def _patch_namespace(action: str, namespace: str | None, revision: str | None, dry_run: str | None,
+                     kubeconfig: str | None, context: str | None, timeout: float) -> None:
+    from meshctl.inject.namespaces import describe_patch, disable_patch, enable_patch
+
+    mode = o.dry_run_mode(dry_run)
+    client = _client(kubeconfig, context, timeout)
+    ns = namespace or client.default_namespace
+    obj = client.get("Namespace", ns)
+    if obj is None:
+        raise ClusterError(f"namespace {ns} not found")
+    labels = (obj.get("metadata") or {}).get("labels") or {}
+    patch = enable_patch(labels, revision) if action == "enable" else disable_patch(labels)
+    if patch is None:
+        emit(f"namespace/{ns} unchanged: injection already {action}d\n")
+        return
+    if mode == "client":
+        emit(f"namespace/{ns} would be labelled {describe_patch(patch)} (dry run)\n{json.dumps(patch)}\n")
+        return
+    client.merge_patch("Namespace", ns, patch, dry_run=mode == "server")
+    suffix = " (server dry run)" if mode == "server" else ""
+    emit(f"namespace/{ns} labelled {describe_patch(patch)}{suffix}\n")
+
+
+@app.command("enable")
+def enable(namespace: o.Namespace = None, revision: Revision = None, dry_run: o.DryRun = None,
+           kubeconfig: o.Kubeconfig = None, context: o.Context = None, timeout: o.Timeout = 30.0,
+           debug: o.Debug = False) -> None:
+    """Label a namespace for injection (istio-injection=enabled, or istio.io/rev=REV)."""
+    o.set_debug(debug)
+    _patch_namespace("enable", namespace, revision, dry_run, kubeconfig, context, timeout)
+
+
+@app.command("disable")
+def disable(namespace: o.Namespace = None, dry_run: o.DryRun = None, kubeconfig: o.Kubeconfig = None,
+            context: o.Context = None, timeout: o.Timeout = 30.0, debug: o.Debug = False) -> None:
+    """Remove a namespace's injection labels, keeping every other label."""
+    o.set_debug(debug)
+    _patch_namespace("disable", namespace, None, dry_run, kubeconfig, context, timeout)
+
+
+def _render_status(statuses: list[Any], output: str) -> str:
+    import yaml
+
+    if output == "json":
+        return json.dumps([s.as_dict() for s in statuses], indent=2) + "\n"
+    if output == "yaml":
+        return yaml.safe_dump([s.as_dict() for s in statuses], sort_keys=False)
+    rows = [["NAMESPACE", "ISTIO-INJECTION", "REVISION", "WEBHOOK", "NEEDS RESTART"]]
+    for s in statuses:
+        restarts = ", ".join(f"{r.pod} ({r.reason})" for r in s.restarts) or "-"
+        hooks = ", ".join(s.webhooks) or "-"
+        rows.append([s.namespace, s.injection or "-", s.revision or "-", hooks, restarts])
+    from meshctl.inject.checks import table
+
+    return table(rows, gap=3)
+
 
 @app.command("status")
-def status() -> None:
-    """Show namespace injection labels (not implemented yet)."""
-    raise NotImplementedYet("'meshctl inject status' is not implemented yet")
+def status(namespace: o.Namespace = None, all_namespaces: o.AllNamespaces = False,
+           output: o.Output = "table", kubeconfig: o.Kubeconfig = None, context: o.Context = None,
+           timeout: o.Timeout = 30.0, debug: o.Debug = False) -> None:
+    """Per namespace: injection label, revision, the webhook that acts, pods that need a restart."""
+    o.set_debug(debug)
+    if output not in TABLE_FORMATS:
+        raise UsageError(f"unknown output format {output!r}; use one of {', '.join(TABLE_FORMATS)}")
+    from meshctl.inject.fetch import webhook_configs
+    from meshctl.inject.namespaces import namespace_status
+
+    client = _client(kubeconfig, context, timeout)
+    configs = webhook_configs(client)
+    if all_namespaces:
+        namespaces = client.list("Namespace")
+        pods = client.list("Pod")
+    else:
+        from meshctl.inject.fetch import namespace as get_ns
+
+        ns = namespace or client.default_namespace
+        namespaces, pods = [get_ns(client, ns)], client.list("Pod", namespace=ns)
+    statuses = []
+    for ns_obj in sorted(namespaces, key=lambda n: n["metadata"]["name"]):
+        name = ns_obj["metadata"]["name"]
+        mine = [p for p in pods if (p.get("metadata") or {}).get("namespace", name) == name]
+        statuses.append(namespace_status(ns_obj, configs, mine))
+    emit(_render_status(statuses, output))
 
 
-def kube_inject() -> None:
-    """Inject the Istio sidecar into a manifest (not implemented yet)."""
-    raise NotImplementedYet("'meshctl kube-inject' is not implemented yet")
+def _iptables_targets(pod: str | None, filename: list[str] | None, namespace: str | None,
+                      kubeconfig: str | None, context: str | None, timeout: float) -> list[Any]:
+    from meshctl.inject.engine import pod_template
+    from meshctl.resource import Resource
+    from meshctl.sources.files import load_paths
+
+    if filename:
+        found = [r for r in load_paths(filename) if pod_template(r.body) is not None]
+        if pod:
+            found = [r for r in found if r.name == pod.rpartition("/")[2]]
+        if not found:
+            raise InputError("no pod or workload with a pod template in the given files")
+        return found
+    if not pod:
+        raise UsageError("give a pod name or -f FILE")
+    client = _client(kubeconfig, context, timeout)
+    obj = client.get("Pod", pod, namespace=namespace)
+    if obj is None:
+        raise ClusterError(f"pod {pod} not found")
+    return [Resource.from_dict(obj)]
 
 
-def check_inject() -> None:
-    """Explain whether pods will be injected (not implemented yet)."""
-    raise NotImplementedYet("'meshctl check-inject' is not implemented yet")
+@app.command("iptables")
+def iptables(
+    pod: Annotated[str | None, typer.Argument(help="Pod in the cluster (or a name in -f files).")] = None,
+    filename: o.Filename = None, namespace: o.Namespace = None,
+    fmt: Annotated[str, typer.Option("--format", help="save (iptables-save) or restore (istio-init's log).")]
+    = "save",
+    injection_config: InjectionConfig = None, mesh_config: MeshConfig = None, values_file: ValuesFile = None,
+    use_kube: UseKube = None, istio_namespace: IstioNamespace = "istio-system",
+    kubeconfig: o.Kubeconfig = None, context: o.Context = None, timeout: o.Timeout = 30.0,
+    debug: o.Debug = False,
+) -> None:
+    """The nat rules istio-init installs, from the same arguments kube-inject writes."""
+    o.set_debug(debug)
+    if fmt not in ("save", "restore"):
+        raise UsageError(f"--format must be save or restore, not {fmt!r}")
+    from meshctl.inject import iptables as ipt
+    from meshctl.inject.annotations import INIT_NAME
+    from meshctl.inject.engine import pod_template
+    from meshctl.inject.podspec import capture_for
+
+    render = ipt.render_save if fmt == "save" else ipt.render_restore
+    targets = _iptables_targets(pod, filename, namespace, kubeconfig, context, timeout)
+    values = None
+    chunks = []
+    for res in targets:
+        tpl = pod_template(res.body) or {}
+        init = [c for c in (tpl.get("spec") or {}).get("initContainers") or [] if c.get("name") == INIT_NAME]
+        if init:
+            cfg = ipt.from_args([str(x) for x in init[0].get("args") or []])
+        else:
+            values = values or _values(injection_config, mesh_config, values_file, None, False, use_kube,
+                                       kubeconfig, context, timeout, istio_namespace)
+            cfg = capture_for(tpl.get("metadata") or {}, values)
+        header = f"# {res.friendly_name()}\n" if len(targets) > 1 else ""
+        chunks.append(header + (render(cfg) or "# no traffic capture (interception mode NONE)\n"))
+    emit("".join(chunks))
+
+
+def kube_inject(
+    filename: Annotated[list[str], typer.Option("--filename", "-f", help="Manifest file, or - for stdin.")],
+    output_file: Annotated[str | None, typer.Option("--output", "-o", help="Write here instead of stdout.")]
+    = None,
+    native_sidecar: NativeSidecar = False, revision: Revision = None,
+    injection_config: InjectionConfig = None, mesh_config: MeshConfig = None, values_file: ValuesFile = None,
+    use_kube: UseKube = None, istio_namespace: IstioNamespace = "istio-system",
+    kubeconfig: o.Kubeconfig = None, context: o.Context = None, timeout: o.Timeout = 30.0,
+    debug: o.Debug = False,
+) -> None:
+    """Inject the Istio sidecar into pods and pod templates in a manifest."""
+    o.set_debug(debug)
+    from meshctl.inject.manifests import inject_text
+    from meshctl.sources.files import expand_paths, read_text
+
+    values = _values(injection_config, mesh_config, values_file, revision, native_sidecar, use_kube,
+                     kubeconfig, context, timeout, istio_namespace)
+    parts = [inject_text(read_text(p), p, values) for p in expand_paths(filename)]
+    text = "---\n".join(p for p in parts if p)
+    if output_file:
+        try:
+            Path(output_file).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{output_file}: cannot write ({exc.strerror})") from exc
+        return
+    emit(text)
+
+
+def _check_subjects(pod: str | None, selector: str | None, filename: list[str] | None, namespace: str | None,
+                    kubeconfig: str | None, context: str | None, timeout: float
+                    ) -> tuple[list[Any], Any, Any]:
+    """(subjects, webhook configurations, namespace-labels lookup) from files or the cluster."""
+    from meshctl.inject import subjects as s
+
+    if filename:
+        from meshctl.sources.files import load_paths
+
+        resources = load_paths(filename)
+        configs = [r.body for r in resources if r.kind == "MutatingWebhookConfiguration"]
+        ns_objs = {r.name: r.labels for r in resources if r.kind == "Namespace"}
+        if not configs:
+            configs = list(_client(kubeconfig, context, timeout).list("MutatingWebhookConfiguration"))
+        found = s.select(resources, namespace, namespace or "default", pod, selector)
+        if not found and not pod and not selector:
+            found = [s.namespace_subject(namespace or "default")]
+        return found, configs, lambda ns: ns_objs.get(ns, {})
+    from meshctl.inject.fetch import namespace as get_ns
+    from meshctl.inject.fetch import webhook_configs
+    from meshctl.resource import Resource
+
+    client = _client(kubeconfig, context, timeout)
+    ns = namespace or client.default_namespace
+    if pod:
+        kind, _, name = pod.rpartition("/")
+        from meshctl.kinds import KINDS
+
+        key = next((k for k, i in KINDS.items() if kind.lower() in (k.lower(), i.plural)), "Pod")
+        obj = client.get(key, name, namespace=ns)
+        if obj is None:
+            raise ClusterError(f"{pod} not found in namespace {ns}")
+        found = [x for x in [s.to_subject(Resource.from_dict(obj), ns)] if x]
+    elif selector:
+        found = [x for x in (s.to_subject(Resource.from_dict(p), ns)
+                             for p in client.list("Pod", namespace=ns, label_selector=selector)) if x]
+    else:
+        found = [s.namespace_subject(ns)]
+    labels = {ns: (get_ns(client, ns).get("metadata") or {}).get("labels") or {}}
+    return found, webhook_configs(client), lambda n: labels.get(n, {})
+
+
+def check_inject(
+    pod: Annotated[str | None, typer.Argument(help="Pod name, or kind/name for a workload.")] = None,
+    namespace: o.Namespace = None,
+    selector: Annotated[str | None, typer.Option("--selector", "-l", help="Pods with these labels.")] = None,
+    filename: o.Filename = None,
+    output: Annotated[str, typer.Option("--output", "-o", help="table, json, yaml, log, sarif or junit.")]
+    = "table",
+    failure_threshold: Annotated[str, typer.Option(
+        "--failure-threshold", help="Exit 79 at this level: Error (2+ injectors), Warning (not injected).")]
+    = "Error",
+    kubeconfig: o.Kubeconfig = None, context: o.Context = None, timeout: o.Timeout = 30.0,
+    debug: o.Debug = False,
+) -> None:
+    """Explain, per mutating webhook, whether pods will be injected and why."""
+    o.set_debug(debug)
+    from meshctl.analysis.result import Result
+    from meshctl.catalogue import Level
+    from meshctl.inject import checks
+
+    try:
+        threshold = Level.parse(failure_threshold)
+    except ValueError as exc:
+        raise UsageError(f"--failure-threshold: {exc}") from None
+    if output not in (*TABLE_FORMATS, "log", "sarif", "junit"):
+        raise UsageError(f"unknown output format {output!r}; use table, json, yaml, log, sarif or junit")
+    found, configs, ns_labels = _check_subjects(pod, selector, filename, namespace,
+                                                kubeconfig, context, timeout)
+    if not found:
+        note("no pods matched")
+    results = [checks.check(x.resource, x.labels, ns_labels(x.namespace), configs) for x in found]
+    result = Result(checks.messages(results), failure_threshold=threshold, analyzers=("check-inject",))
+    if output in TABLE_FORMATS:
+        emit(checks.render(results, output))
+    else:
+        from meshctl.report import renderer
+
+        emit(renderer(output)(result))
+    raise typer.Exit(int(result.exit_code))

@@ -1,0 +1,154 @@
+"""The mTLS model: effective PeerAuthentication mode per workload and port, and client TLS modes.
+
+Precedence follows Istio: port-level (workload policy) > workload policy > namespace policy >
+mesh policy (root namespace, no selector) > PERMISSIVE. When two policies tie, the oldest wins.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from meshctl.analysis.selectors import (
+    REVISION_LABEL,
+    deployment_in_mesh,
+    label_selector_matches,
+    pod_in_mesh,
+    template_labels,
+)
+from meshctl.resource import Resource
+
+WORKLOAD_KINDS = ("Pod", "Deployment", "StatefulSet", "DaemonSet")
+RELAXED = ("PERMISSIVE", "DISABLE")
+
+
+@dataclass(frozen=True)
+class EffectiveMode:
+    """The mode a workload port accepts, and the policy that decided it."""
+
+    mode: str
+    level: str
+    policy: Resource | None
+
+    def source(self) -> str:
+        """``PeerAuthentication ns/name (level)`` or ``mesh default``."""
+        if self.policy is None:
+            return "default (no PeerAuthentication)"
+        return f"PeerAuthentication {self.policy.ref()} ({self.level})"
+
+
+def policy_age(res: Resource) -> tuple[str, str]:
+    """Sort key: oldest first (creationTimestamp, then name)."""
+    return (str(res.metadata.get("creationTimestamp") or ""), res.name)
+
+
+def declared_mode(policy: Resource) -> str:
+    """``spec.mtls.mode`` upper-cased, ``UNSET`` when absent."""
+    return str(((policy.spec.get("mtls") or {}).get("mode") or "UNSET")).upper()
+
+
+def port_modes(policy: Resource) -> dict[str, str]:
+    """``portLevelMtls`` as port (string) -> mode."""
+    levels = policy.spec.get("portLevelMtls") or {}
+    return {str(port): str((cfg or {}).get("mode") or "UNSET").upper() for port, cfg in levels.items()}
+
+
+def has_selector(policy: Resource) -> bool:
+    """Whether a policy selects workloads (non-empty matchLabels)."""
+    return bool((policy.spec.get("selector") or {}).get("matchLabels"))
+
+
+class PeerAuthIndex:
+    """PeerAuthentications grouped by scope, for effective-mode lookups."""
+
+    def __init__(self, policies: Iterable[Resource], root_namespace: str) -> None:
+        ordered = sorted(policies, key=policy_age)
+        self.root_namespace = root_namespace
+        self.namespace_wide: dict[str | None, list[Resource]] = defaultdict(list)
+        self.selecting: dict[str | None, list[Resource]] = defaultdict(list)
+        for policy in ordered:
+            (self.selecting if has_selector(policy) else self.namespace_wide)[policy.namespace].append(policy)
+
+    def mesh_policy(self) -> Resource | None:
+        """The oldest selector-less policy in the root namespace."""
+        found = self.namespace_wide.get(self.root_namespace) or []
+        return found[0] if found else None
+
+    def namespace_policy(self, namespace: str | None) -> Resource | None:
+        """The oldest selector-less policy of a (non-root) namespace."""
+        if namespace == self.root_namespace:
+            return None
+        found = self.namespace_wide.get(namespace) or []
+        return found[0] if found else None
+
+    def workload_policy(self, namespace: str | None, labels: Mapping[str, str]) -> Resource | None:
+        """The oldest policy whose selector matches the labels."""
+        for policy in self.selecting.get(namespace, []):
+            if label_selector_matches(policy.spec.get("selector"), labels):
+                return policy
+        return None
+
+    def parent_mode(self, namespace: str | None) -> EffectiveMode:
+        """The mode a namespace gets before workload policies: namespace, else mesh, else PERMISSIVE."""
+        current = EffectiveMode("PERMISSIVE", "default", None)
+        mesh = self.mesh_policy()
+        if mesh is not None and declared_mode(mesh) != "UNSET":
+            current = EffectiveMode(declared_mode(mesh), "mesh", mesh)
+        ns_policy = self.namespace_policy(namespace)
+        if ns_policy is not None and declared_mode(ns_policy) != "UNSET":
+            current = EffectiveMode(declared_mode(ns_policy), "namespace", ns_policy)
+        return current
+
+    def effective(self, namespace: str | None, labels: Mapping[str, str], port: int | None) -> EffectiveMode:
+        """The mode a workload accepts on a port (``None``: the workload-wide mode)."""
+        current = self.parent_mode(namespace)
+        policy = self.workload_policy(namespace, labels)
+        if policy is None:
+            return current
+        if declared_mode(policy) != "UNSET":
+            current = EffectiveMode(declared_mode(policy), "workload", policy)
+        mode = port_modes(policy).get(str(port)) if port is not None else None
+        if mode and mode != "UNSET":
+            current = EffectiveMode(mode, "port", policy)
+        return current
+
+
+def workload_labels(res: Resource) -> dict[str, str]:
+    """A Pod's labels, or a workload's pod template labels."""
+    return dict(res.labels) if res.kind == "Pod" else template_labels(res)
+
+
+def has_sidecar(res: Resource, namespaces: Mapping[str, Mapping[str, str]]) -> bool:
+    """Whether a Pod (or a workload's pods) runs with an Istio sidecar, revision labels included."""
+    in_mesh = pod_in_mesh(res, namespaces) if res.kind == "Pod" else deployment_in_mesh(res, namespaces)
+    if in_mesh:
+        return True
+    labels = workload_labels(res)
+    annotations = res.annotations if res.kind == "Pod" else \
+        ((res.spec.get("template") or {}).get("metadata") or {}).get("annotations") or {}
+    opted_out = "false" in (labels.get("sidecar.istio.io/inject"), annotations.get("sidecar.istio.io/inject"))
+    ns_labels = namespaces.get(res.namespace or "", {})
+    return not opted_out and REVISION_LABEL in ns_labels
+
+
+def client_tls_mode(rule: Resource, port: int | None) -> str | None:
+    """A DestinationRule's TLS mode for a port (port-level first), or None when unset (auto mTLS)."""
+    policy = rule.spec.get("trafficPolicy") or {}
+    for setting in policy.get("portLevelSettings") or []:
+        if port is not None and (setting.get("port") or {}).get("number") == port:
+            mode = (setting.get("tls") or {}).get("mode")
+            if mode:
+                return str(mode).upper()
+    mode = (policy.get("tls") or {}).get("mode")
+    return str(mode).upper() if mode else None
+
+
+def target_ports(service: Resource) -> list[tuple[int, Any]]:
+    """(service port, target port) pairs of a Service."""
+    out = []
+    for port in service.spec.get("ports") or []:
+        if isinstance(port.get("port"), int):
+            out.append((port["port"], port.get("targetPort", port["port"])))
+    return out

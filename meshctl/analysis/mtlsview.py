@@ -1,0 +1,63 @@
+"""Indexes the mTLS analyzers share: services by host, workloads behind services."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from meshctl.analysis.context import Context
+from meshctl.analysis.hosts import cluster_domain, resource_name_for_host
+from meshctl.analysis.mtls import WORKLOAD_KINDS, PeerAuthIndex, workload_labels
+from meshctl.analysis.selectors import labels_contain
+from meshctl.resource import Resource
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A workload behind a service port."""
+
+    service: Resource
+    port: int
+    target_port: object
+    workload: Resource
+
+
+class MtlsView:
+    """PeerAuthentications, namespaces and workloads of one analysis, indexed once."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.domain = cluster_domain(ctx.mesh_config)
+        root = str(ctx.mesh_config.get("rootNamespace") or ctx.env.istio_namespace)
+        self.policies = PeerAuthIndex(ctx.resources.of_kind("PeerAuthentication"), root)
+        self.namespaces = {n.name: dict(n.labels) for n in ctx.resources.of_kind("Namespace")}
+        self.workloads: dict[str | None, list[Resource]] = defaultdict(list)
+        for kind in WORKLOAD_KINDS:
+            for res in ctx.resources.of_kind(kind):
+                self.workloads[res.namespace].append(res)
+
+    def service_for_host(self, host: str, namespace: str | None) -> Resource | None:
+        """The Service a DestinationRule host names, if it is a Kubernetes service."""
+        ns, name = resource_name_for_host(host, namespace, self.domain)
+        return self.ctx.resources.get("Service", ns or None, name)
+
+    def selected(self, service: Resource) -> list[Resource]:
+        """Workloads whose (template) labels match the service selector; pods win over templates."""
+        selector = service.spec.get("selector") or {}
+        if not selector:
+            return []
+        found = [w for w in self.workloads.get(service.namespace, [])
+                 if labels_contain(workload_labels(w), selector)]
+        pods = [w for w in found if w.kind == "Pod"]
+        return pods or found
+
+    def backends(self, service: Resource) -> Iterator[Backend]:
+        """Every (port, workload) pair behind a service."""
+        workloads = self.selected(service)
+        for port in service.spec.get("ports") or []:
+            number = port.get("port")
+            if not isinstance(number, int):
+                continue
+            for workload in workloads:
+                yield Backend(service, number, port.get("targetPort", number), workload)

@@ -1,0 +1,1 @@
+"""Certificate analyzers: the mesh root CA and gateway credentials."""

@@ -1,0 +1,1 @@
+"""mTLS analyzers: PeerAuthentication against DestinationRules and sidecars."""

@@ -1,0 +1,1 @@
+"""Sidecar injection: the injector as a pure function, iptables, check-inject and namespace labels."""

@@ -1,0 +1,197 @@
+"""What the injector needs to know: proxy image, revision and mesh defaults.
+
+Values come from the cluster's ``istio-sidecar-injector`` ConfigMap (its ``values``
+key, Helm's values as JSON) and the ``istio`` ConfigMap (its ``mesh`` key), or from
+files given with ``--injection-config``, ``--values`` and ``--mesh-config``; anything
+they leave out takes meshctl's defaults below.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from meshctl.errors import InputError
+from meshctl.mesh import DEFAULT_MESH_CONFIG, deep_merge
+
+DEFAULT_HUB = "docker.io/istio"
+DEFAULT_TAG = "1.24.2"
+DEFAULT_RESOURCES: dict[str, Any] = {
+    "limits": {"cpu": "2", "memory": "1Gi"},
+    "requests": {"cpu": "100m", "memory": "128Mi"},
+}
+INJECTOR_CONFIGMAP = "istio-sidecar-injector"
+MESH_CONFIGMAP = "istio"
+
+
+@dataclass(frozen=True)
+class InjectionValues:
+    """Everything about the mesh that shapes an injected pod."""
+
+    hub: str = DEFAULT_HUB
+    tag: str = DEFAULT_TAG
+    image: str = "proxyv2"
+    revision: str = "default"
+    istio_namespace: str = "istio-system"
+    cluster_domain: str = "cluster.local"
+    trust_domain: str = "cluster.local"
+    mesh_id: str = ""
+    cluster_id: str = "Kubernetes"
+    network: str = ""
+    ca_address: str = ""
+    pilot_cert_provider: str = "istiod"
+    log_level: str = "warning"
+    component_log_level: str = "misc:error"
+    log_output_level: str = "default:info"
+    include_ip_ranges: str = "*"
+    exclude_ip_ranges: str = ""
+    include_inbound_ports: str = "*"
+    exclude_inbound_ports: str = ""
+    exclude_outbound_ports: str = ""
+    status_port: int = 15020
+    image_pull_policy: str = ""
+    native_sidecar: bool = False
+    resources: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_RESOURCES), compare=False)
+    proxy_defaults: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def proxy_image(self) -> str:
+        """The proxy image: ``image`` itself when it names a registry, else hub/image:tag."""
+        if "/" in self.image:
+            return self.image
+        return f"{self.hub}/{self.image}:{self.tag}"
+
+    @property
+    def ca_addr(self) -> str:
+        """istiod's CA address for this revision."""
+        if self.ca_address:
+            return self.ca_address
+        suffix = "" if self.revision in ("", "default") else f"-{self.revision}"
+        return f"istiod{suffix}.{self.istio_namespace}.svc:15012"
+
+    @property
+    def effective_mesh_id(self) -> str:
+        """``global.meshID``, or the trust domain when it is unset."""
+        return self.mesh_id or self.trust_domain
+
+
+def _get(tree: dict[str, Any], dotted: str, default: Any) -> Any:
+    node: Any = tree
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return default
+        node = node[part]
+    return default if node is None or node == "" else node
+
+
+def build_values(helm: dict[str, Any] | None = None, mesh: dict[str, Any] | None = None,
+                 revision: str | None = None, native_sidecar: bool | None = None) -> InjectionValues:
+    """InjectionValues from Helm values and a mesh config (both optional, defaults elsewhere)."""
+    h = helm or {}
+    m = deep_merge(DEFAULT_MESH_CONFIG, mesh or {})
+    d = InjectionValues()
+    rev = revision or _get(h, "revision", "") or "default"
+    return InjectionValues(
+        hub=str(_get(h, "global.hub", d.hub)),
+        tag=str(_get(h, "global.tag", d.tag)),
+        image=str(_get(h, "global.proxy.image", d.image)),
+        revision=str(rev),
+        istio_namespace=str(_get(h, "global.istioNamespace", d.istio_namespace)),
+        cluster_domain=str(_get(h, "global.proxy.clusterDomain", d.cluster_domain)),
+        trust_domain=str(m.get("trustDomain") or _get(h, "global.trustDomain", d.trust_domain)),
+        mesh_id=str(_get(h, "global.meshID", "")),
+        cluster_id=str(_get(h, "global.multiCluster.clusterName", d.cluster_id)),
+        network=str(_get(h, "global.network", "")),
+        ca_address=str(_get(h, "global.caAddress", "")),
+        pilot_cert_provider=str(_get(h, "global.pilotCertProvider", d.pilot_cert_provider)),
+        log_level=str(_get(h, "global.proxy.logLevel", d.log_level)),
+        component_log_level=str(_get(h, "global.proxy.componentLogLevel", d.component_log_level)),
+        log_output_level=str(_get(h, "global.logging.level", d.log_output_level)),
+        include_ip_ranges=str(_get(h, "global.proxy.includeIPRanges", d.include_ip_ranges)),
+        exclude_ip_ranges=str(_get(h, "global.proxy.excludeIPRanges", "")),
+        include_inbound_ports=str(_get(h, "global.proxy.includeInboundPorts", d.include_inbound_ports)),
+        exclude_inbound_ports=str(_get(h, "global.proxy.excludeInboundPorts", "")),
+        exclude_outbound_ports=str(_get(h, "global.proxy.excludeOutboundPorts", "")),
+        status_port=int(_get(h, "global.proxy.statusPort", d.status_port)),
+        image_pull_policy=str(_get(h, "global.imagePullPolicy", "")),
+        native_sidecar=bool(native_sidecar),
+        resources=dict(_get(h, "global.proxy.resources", DEFAULT_RESOURCES)),
+        proxy_defaults=dict(m.get("defaultConfig") or {}),
+    )
+
+
+def read_map(path: str, what: str) -> dict[str, Any]:
+    """A YAML or JSON mapping from a file."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read {what} ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: invalid {what}: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: {what} must be a mapping")
+    return data
+
+
+def _decode(text: Any, where: str) -> dict[str, Any]:
+    if isinstance(text, dict):
+        return text
+    try:
+        data = yaml.safe_load(str(text or "")) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"{where}: invalid YAML or JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{where}: expected a mapping")
+    return data
+
+
+def helm_values_from_configmap(configmap: dict[str, Any], where: str) -> dict[str, Any]:
+    """The Helm values inside an ``istio-sidecar-injector`` ConfigMap (its ``values`` key)."""
+    return _decode((configmap.get("data") or {}).get("values"), f"{where}: data.values")
+
+
+def mesh_from_configmap(configmap: dict[str, Any], where: str) -> dict[str, Any]:
+    """The mesh config inside an ``istio`` ConfigMap (its ``mesh`` key)."""
+    return _decode((configmap.get("data") or {}).get("mesh"), f"{where}: data.mesh")
+
+
+def values_from_file(path: str) -> dict[str, Any]:
+    """Helm values from ``--values``: a values map, or an IstioOperator's ``spec.values``."""
+    data = read_map(path, "values file")
+    spec = data.get("spec")
+    if data.get("kind") == "IstioOperator" and isinstance(spec, dict):
+        return dict(spec.get("values") or {})
+    return data
+
+
+def injection_config_from_file(path: str) -> dict[str, Any]:
+    """Helm values from ``--injection-config``: the injector ConfigMap, or its ``values`` content.
+
+    The ConfigMap's Go templates (``data.config``) are not executed: meshctl's
+    template is data in this package and only the values shape it.
+    """
+    data = read_map(path, "injection config")
+    if data.get("kind") == "ConfigMap":
+        return helm_values_from_configmap(data, path)
+    if isinstance(data.get("values"), (str, dict)):
+        return _decode(data["values"], f"{path}: values")
+    return {k: v for k, v in data.items() if k in ("global", "revision", "sidecarInjectorWebhook")}
+
+
+def mesh_from_file(path: str) -> dict[str, Any]:
+    """A mesh config from ``--mesh-config``: the mesh YAML, or the ``istio`` ConfigMap."""
+    data = read_map(path, "mesh config")
+    if data.get("kind") == "ConfigMap":
+        return mesh_from_configmap(data, path)
+    return data
+
+
+def proxy_config_json(overrides: dict[str, Any]) -> str:
+    """The PROXY_CONFIG env value: the pod's ProxyConfig overrides as compact JSON."""
+    return json.dumps(overrides, separators=(",", ":")) + "\n"

@@ -1,0 +1,148 @@
+"""check-inject: which mutating webhooks inject a pod, and why (istioctl x check-inject's logic)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from meshctl.inject import annotations as a
+
+NEVER_MATCH = {"matchLabels": {"istio.io/deactivated": "never-match"}}
+DEACTIVATED = "The injection webhook is deactivated, and will never match labels."
+OPTED_OUT = f"Pod has {a.INJECT}=false label, preventing injection"
+
+
+@dataclass(frozen=True)
+class WebhookVerdict:
+    """One mutating webhook configuration's verdict on one pod."""
+
+    webhook: str
+    revision: str
+    injected: bool
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The verdict as a plain mapping (webhook, revision, injected, reason)."""
+        return asdict(self)
+
+
+def _expression(expr: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
+    key, op = expr.get("key", ""), expr.get("operator", "")
+    values = [str(v) for v in expr.get("values") or []]
+    if op == "In":
+        return key in labels and labels[key] in values
+    if op == "NotIn":
+        return key not in labels or labels[key] not in values
+    if op == "Exists":
+        return key in labels
+    if op == "DoesNotExist":
+        return key not in labels
+    return False
+
+
+def selector_matches(selector: Mapping[str, Any] | None, labels: Mapping[str, str]) -> bool:
+    """Kubernetes label-selector semantics; a missing selector matches everything."""
+    if selector is None:
+        return True
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if labels.get(key) != str(value):
+            return False
+    return all(_expression(e, labels) for e in selector.get("matchExpressions") or [])
+
+
+def _matched_label(selector: Mapping[str, Any] | None, labels: Mapping[str, str]) -> tuple[bool, str]:
+    """Whether the selector matches, and the first In/NotIn label that made it so."""
+    if selector is None:
+        return True, ""
+    if not selector_matches(selector, labels):
+        return False, ""
+    for expr in selector.get("matchExpressions") or []:
+        if expr.get("operator") in ("In", "NotIn") and expr.get("key") in labels:
+            return True, f"{expr['key']}={labels[expr['key']]}"
+    return True, ""
+
+
+def _in_labels(selector: Mapping[str, Any] | None) -> list[str]:
+    if selector is None:
+        return []
+    return [f"{e.get('key')}={v}" for e in selector.get("matchExpressions") or []
+            if e.get("operator") == "In" for v in e.get("values") or []]
+
+
+def _no_match_reason(hooks: list[Mapping[str, Any]]) -> str:
+    ns_labels: list[str] = []
+    pod_labels: list[str] = []
+    deactivated = False
+    for hook in hooks:
+        if hook.get("namespaceSelector") == NEVER_MATCH and hook.get("objectSelector") == NEVER_MATCH:
+            deactivated = True
+        ns_labels += _in_labels(hook.get("namespaceSelector"))
+        pod_labels += _in_labels(hook.get("objectSelector"))
+    if deactivated:
+        return DEACTIVATED
+    return (f"No matching namespace labels ({', '.join(ns_labels)}) "
+            f"or pod labels ({', '.join(pod_labels)})")
+
+
+def match_webhooks(hooks: list[Mapping[str, Any]], pod_labels: Mapping[str, str],
+                   ns_labels: Mapping[str, str]) -> tuple[bool, str]:
+    """Whether any webhook of one configuration matches, with istioctl's reason."""
+    ns_matched = False
+    for hook in hooks:
+        ns_ok, ns_label = _matched_label(hook.get("namespaceSelector"), ns_labels)
+        pod_ok, pod_label = _matched_label(hook.get("objectSelector"), pod_labels)
+        ns_matched = ns_matched or ns_ok
+        if ns_ok and pod_ok:
+            if ns_label:
+                return True, f"Namespace label {ns_label} matches"
+            return True, f"Pod label {pod_label} matches"
+    if ns_matched and pod_labels.get(a.INJECT) == "false":
+        return False, OPTED_OUT
+    return False, _no_match_reason(hooks)
+
+
+def is_istio_webhook(mwc: Mapping[str, Any]) -> bool:
+    """A MutatingWebhookConfiguration with a webhook whose name ends in ``istio.io``."""
+    return any(str(h.get("name", "")).endswith("istio.io") for h in mwc.get("webhooks") or [])
+
+
+def analyze(configs: Iterable[Mapping[str, Any]], pod_labels: Mapping[str, str],
+            ns_labels: Mapping[str, str]) -> list[WebhookVerdict]:
+    """Every Istio webhook configuration's verdict, sorted by name."""
+    out = []
+    for mwc in configs:
+        if not is_istio_webhook(mwc):
+            continue
+        meta = mwc.get("metadata") or {}
+        injected, reason = match_webhooks(list(mwc.get("webhooks") or []), pod_labels, ns_labels)
+        out.append(WebhookVerdict(str(meta.get("name", "")), str((meta.get("labels") or {}).get(a.REV, "")),
+                                  injected, reason))
+    return sorted(out, key=lambda v: v.webhook)
+
+
+def parse_selector(text: str) -> dict[str, Any]:
+    """A kubectl ``-l`` string (``a=b,c!=d,e,!f,g in (x,y)``) as a LabelSelector."""
+    import re
+
+    exprs: list[dict[str, Any]] = []
+    for part in re.findall(r"[^,(]+(?:\([^)]*\))?", text):
+        part = part.strip()
+        if not part:
+            continue
+        m = re.fullmatch(r"(\S+)\s+(in|notin)\s+\(([^)]*)\)", part)
+        if m:
+            values = [v.strip() for v in m.group(3).split(",") if v.strip()]
+            exprs.append({"key": m.group(1), "operator": "In" if m.group(2) == "in" else "NotIn",
+                          "values": values})
+        elif "!=" in part:
+            key, _, value = part.partition("!=")
+            exprs.append({"key": key.strip(), "operator": "NotIn", "values": [value.strip()]})
+        elif "=" in part:
+            key, _, value = part.replace("==", "=").partition("=")
+            exprs.append({"key": key.strip(), "operator": "In", "values": [value.strip()]})
+        elif part.startswith("!"):
+            exprs.append({"key": part[1:].strip(), "operator": "DoesNotExist"})
+        else:
+            exprs.append({"key": part, "operator": "Exists"})
+    return {"matchExpressions": exprs}
