@@ -75,14 +75,19 @@ def build_environment(req: AnalyzeRequest) -> Environment:
                        req.istio_namespace, req.revision, req.clock, req.cert_horizon, dict(req.options))
 
 
+def load_snapshot(req: AnalyzeRequest, kinds: set[str], extra: Sequence[Resource] = ()
+                  ) -> tuple[Snapshot, Environment, frozenset[str]]:
+    """The snapshot of the request's sources (plus ``extra``), its environment, and unserved kinds."""
+    env = build_environment(req)
+    resources, unavailable = _load(req, kinds)
+    snapshot = Snapshot(prepare([*resources, *extra], env.mesh_config, req.istio_namespace))
+    return snapshot, env, unavailable
+
+
 def analyze(req: AnalyzeRequest, extra: Sequence[Resource] = ()) -> Result:
     """Run the selected analyzers over the request's sources (plus ``extra``) and return the Result."""
     analyzers = select(list(req.analyzers))
-    env = build_environment(req)
-    mesh_config = env.mesh_config
-    resources, unavailable = _load(req, needed_kinds(analyzers))
-    resources = [*resources, *extra]
-    snapshot = Snapshot(prepare(resources, mesh_config, req.istio_namespace))
+    snapshot, env, unavailable = load_snapshot(req, needed_kinds(analyzers), extra)
     run = run_analyzers(snapshot, analyzers, env, unavailable)
     messages = run.messages
     if req.namespace and not req.all_namespaces:

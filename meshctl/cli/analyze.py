@@ -28,7 +28,18 @@ def _list_analyzers(output: str) -> None:
     emit(render_analyzer_list(output))
 
 
+def _mtls_view(req, output: str, namespace: str | None) -> None:  # type: ignore[no-untyped-def]
+    from meshctl.analysis.mtls_summary import SUMMARY_KINDS, render_summary, summarize
+    from meshctl.analysis.pipeline import load_snapshot
+
+    snapshot, env, _ = load_snapshot(req, set(SUMMARY_KINDS))
+    emit(render_summary(summarize(snapshot, env, namespace), "table" if output == "log" else output))
+
+
 def analyze(
+    view: Annotated[str | None, typer.Argument(
+        help="Optional view instead of findings: 'mtls' prints the effective mTLS mode per workload port.",
+        show_default=False)] = None,
     filename: o.Filename = None,
     use_kube: Annotated[bool | None, typer.Option(
         "--use-kube/--no-use-kube",
@@ -86,6 +97,11 @@ def analyze(
         ignore_unknown=ignore_unknown, istio_namespace=istio_namespace,
         cert_horizon=parse_duration(cert_horizon, "--cert-horizon"),
     )
+    if view is not None:
+        if view != "mtls":
+            raise UsageError(f"unknown view {view!r}; the only view is 'mtls'")
+        _mtls_view(req, output, namespace)
+        return
     with progress("Analyzing", o.colors_enabled(no_color)):
         result = run(req)
     if verbose:
