@@ -46,7 +46,7 @@ def policy_age(res: Resource) -> tuple[str, str]:
 
 def declared_mode(policy: Resource) -> str:
     """``spec.mtls.mode`` upper-cased, ``UNSET`` when absent."""
-    return str(((policy.spec.get("mtls") or {}).get("mode") or "UNSET")).upper()
+    return str((policy.spec.get("mtls") or {}).get("mode") or "UNSET").upper()
 
 
 def port_modes(policy: Resource) -> dict[str, str]:

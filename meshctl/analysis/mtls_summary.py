@@ -73,5 +73,5 @@ def render_summary(rows: list[MtlsRow], fmt: str) -> str:
     table = [["NAMESPACE", "WORKLOAD", "PORT", "MODE", "POLICY"],
              *([r.namespace, r.workload, r.port, r.mode, r.policy] for r in rows)]
     widths = [max(len(row[i]) for row in table) for i in range(4)]
-    return "".join("   ".join([*(c.ljust(w) for c, w in zip(row[:4], widths)), row[4]]) + "\n"
+    return "".join("   ".join([*(c.ljust(w) for c, w in zip(row[:4], widths, strict=False)), row[4]]) + "\n"
                    for row in table)

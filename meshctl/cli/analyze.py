@@ -82,7 +82,8 @@ def analyze(
         _list_analyzers(output)
         return
     from meshctl.analysis.durations import parse_duration
-    from meshctl.analysis.pipeline import AnalyzeRequest, analyze as run
+    from meshctl.analysis.pipeline import AnalyzeRequest
+    from meshctl.analysis.pipeline import analyze as run
     from meshctl.report import renderer
 
     files = filename or []

@@ -1,15 +1,419 @@
-"""``meshctl proxy-config`` (alias ``pc``) (not implemented yet)."""
+"""``meshctl proxy-config`` (alias ``pc``): Envoy's configuration with version info."""
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 import typer
 
-from meshctl.errors import NotImplementedYet
+from meshctl.cli import options as o
+from meshctl.cli.output import emit, note
+from meshctl.errors import UsageError
 
-app = typer.Typer(help="Read Envoy's configuration (not implemented yet).", no_args_is_help=True)
+app = typer.Typer(
+    help="Read Envoy's configuration from a pod, an admin URL or a saved config dump.", no_args_is_help=True
+)
+
+FORMATS = ("table", "json", "yaml")
+TargetArg = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[POD[.NAMESPACE] | deploy/NAME[.NAMESPACE]]",
+        help="Pod or deployment to port-forward to.",
+        show_default=False,
+    ),
+]
+AdminUrl = Annotated[
+    str | None, typer.Option("--admin-url", help="Envoy admin API, e.g. http://127.0.0.1:15000.")
+]
+DumpFile = Annotated[
+    str | None, typer.Option("--file", "-f", help="A saved config_dump JSON file, or - for stdin.")
+]
+AdminPort = Annotated[int, typer.Option("--proxy-admin-port", help="Envoy admin port in the pod.")]
+Output = Annotated[str, typer.Option("--output", "-o", help="table, json or yaml.")]
+Port = Annotated[int, typer.Option("--port", help="Only this port.")]
+Address = Annotated[str, typer.Option("--address", help="Only this address.")]
+
+
+class _Ctx:
+    """Target options shared by every subcommand."""
+
+    def __init__(
+        self,
+        target: str | None,
+        admin_url: str | None,
+        file: str | None,
+        namespace: str | None,
+        admin_port: int,
+        kubeconfig: str | None,
+        context: str | None,
+        timeout: float,
+        output: str = "table",
+    ) -> None:
+        from meshctl.sources.envoy import parse_target
+
+        if output not in FORMATS:
+            raise UsageError(f"unknown output format {output!r}; use one of {', '.join(FORMATS)}")
+        self.target = parse_target(target, admin_url, file, namespace)
+        self.output = output
+        self.admin_port = admin_port
+        self.timeout = timeout
+        self.cluster = o.cluster_options(kubeconfig, context, timeout)
+
+    def fetch(
+        self, dump: bool = True, include_eds: bool = False, live_clusters: bool = False
+    ) -> tuple[str, str, str | None]:
+        """(label, config dump text or "", /clusters JSON text or None)."""
+        from meshctl.sources.envoy import open_target
+
+        with open_target(self.target, self.cluster, self.admin_port, self.timeout) as reader:
+            text = reader.config_dump(include_eds) if dump else ""
+            clusters = reader.clusters_json() if live_clusters else None
+            return reader.label, text, clusters
+
+    def load(self, keep: str, include_eds: bool = False) -> Any:
+        """The parsed dump, keeping in full only what ``keep`` (a KEEP key) needs."""
+        from meshctl.envoy.dump import KEEP, load
+
+        label, text, _ = self.fetch(include_eds=include_eds)
+        return load(text, label, KEEP[keep])
+
+
+def _now() -> Any:
+    from meshctl.envoy import clock
+
+    return clock.now()
+
+
+def _emit_rows(rows: Any, output: str, render_table: Any) -> None:
+    from meshctl.envoy.tables import render_rows
+
+    emit(render_table() if output == "table" else render_rows(rows, output))
 
 
 @app.command("dump")
-def dump() -> None:
-    """Envoy's config dump with version info (not implemented yet)."""
-    raise NotImplementedYet("'meshctl proxy-config dump' is not implemented yet")
+def dump(
+    target: TargetArg = None,
+    admin_url: AdminUrl = None,
+    file: DumpFile = None,
+    type_: Annotated[
+        list[str] | None,
+        typer.Option("--type", help="Only these sections (clusters, listeners, routes, ...). Repeatable."),
+    ] = None,
+    include_eds: Annotated[bool, typer.Option("--include-eds", help="Add endpoints (EDS).")] = False,
+    stale_after: Annotated[
+        str,
+        typer.Option("--stale-after", help="Warn when a section's push lags the newest by more than this."),
+    ] = "10m",
+    stale_pushes: Annotated[
+        int,
+        typer.Option(
+            "--stale-pushes", help="Warn when a section's push counter lags the newest by more than this."
+        ),
+    ] = 100,
+    output: Output = "table",
+    namespace: o.Namespace = None,
+    admin_port: AdminPort = 15000,
+    kubeconfig: o.Kubeconfig = None,
+    context: o.Context = None,
+    timeout: o.Timeout = 10.0,
+    debug: o.Debug = False,
+) -> None:
+    """Envoy's config dump: per section counts and version_info (time, #counter, age); -o json|yaml is raw."""
+    o.set_debug(debug)
+    from meshctl.envoy.dump import KEEP, from_document, parse_json, select_sections
+
+    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    label, text, _ = ctx.fetch(include_eds=include_eds)
+    if output != "table":
+        from meshctl.envoy.tables import render_rows
+
+        doc = parse_json(text, label)
+        model = from_document(doc, label)
+        if type_:
+            keys = {s.key for s in select_sections(model, type_)}
+            doc = {"configs": [s.raw for s in model.sections if s.key in keys]}
+        from meshctl.envoy.redact import redact
+
+        emit(render_rows(redact(doc), output))
+        return
+    from meshctl.analysis.durations import parse_duration
+    from meshctl.envoy.dump import load
+    from meshctl.envoy.summary import render_summary, stale_warnings
+
+    model = load(text, label, KEEP["summary"])
+    sections = select_sections(model, type_ or [])
+    for warning in stale_warnings(model.sections, parse_duration(stale_after, "--stale-after"), stale_pushes):
+        note(f"Warning: {warning}")
+    emit(render_summary(sections, _now()))
+
+
+@app.command("clusters")
+def clusters(
+    target: TargetArg = None,
+    admin_url: AdminUrl = None,
+    file: DumpFile = None,
+    fqdn: Annotated[str, typer.Option("--fqdn", help="Only clusters whose name contains this FQDN.")] = "",
+    port: Port = 0,
+    subset: Annotated[str, typer.Option("--subset", help="Only this subset.")] = "",
+    direction: Annotated[str, typer.Option("--direction", help="inbound or outbound.")] = "",
+    output: Output = "table",
+    namespace: o.Namespace = None,
+    admin_port: AdminPort = 15000,
+    kubeconfig: o.Kubeconfig = None,
+    context: o.Context = None,
+    timeout: o.Timeout = 10.0,
+    debug: o.Debug = False,
+) -> None:
+    """Clusters with istioctl's columns (SERVICE FQDN, PORT, SUBSET, DIRECTION, TYPE, DESTINATION RULE)."""
+    o.set_debug(debug)
+    from meshctl.envoy.clusters import COLUMNS, ClusterFilter, cluster_rows
+    from meshctl.envoy.tables import table
+
+    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    rows = cluster_rows(ctx.load("clusters"), ClusterFilter(fqdn, port, subset, direction))
+    _emit_rows(rows, output, lambda: table(rows, COLUMNS, 5))
+
+
+@app.command("listeners")
+def listeners(
+    target: TargetArg = None,
+    admin_url: AdminUrl = None,
+    file: DumpFile = None,
+    address: Address = "",
+    port: Port = 0,
+    type_: Annotated[str, typer.Option("--type", help="HTTP, TCP, HTTP+TCP or UNKNOWN.")] = "",
+    output: Output = "table",
+    namespace: o.Namespace = None,
+    admin_port: AdminPort = 15000,
+    kubeconfig: o.Kubeconfig = None,
+    context: o.Context = None,
+    timeout: o.Timeout = 10.0,
+    debug: o.Debug = False,
+) -> None:
+    """Listeners, one row per filter chain (ADDRESSES, PORT, MATCH, DESTINATION)."""
+    o.set_debug(debug)
+    from meshctl.envoy.listeners import COLUMNS, ListenerFilter, listener_rows
+    from meshctl.envoy.tables import table
+
+    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    rows = listener_rows(ctx.load("listeners"), ListenerFilter(address, port, type_))
+    _emit_rows(rows, output, lambda: table(rows, COLUMNS, 1))
+
+
+@app.command("routes")
+def routes(
+    target: TargetArg = None,
+    admin_url: AdminUrl = None,
+    file: DumpFile = None,
+    name: Annotated[str, typer.Option("--name", help="Only the route configuration with this name.")] = "",
+    output: Output = "table",
+    namespace: o.Namespace = None,
+    admin_port: AdminPort = 15000,
+    kubeconfig: o.Kubeconfig = None,
+    context: o.Context = None,
+    timeout: o.Timeout = 10.0,
+    debug: o.Debug = False,
+) -> None:
+    """Routes, one row per route of each virtual host (NAME, VHOST NAME, DOMAINS, MATCH, VIRTUAL SERVICE)."""
+    o.set_debug(debug)
+    from meshctl.envoy.routes import COLUMNS, route_rows
+    from meshctl.envoy.tables import table
+
+    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    rows = route_rows(ctx.load("routes"), name)
+    _emit_rows(rows, output, lambda: table(rows, COLUMNS, 5))
+
+
+def _endpoint_rows(ctx: _Ctx, flt: Any, prefixed: bool = False) -> list[Any]:
+    from meshctl.envoy.dump import KEEP, load, parse_json
+    from meshctl.envoy.endpoints import endpoint_rows, live_endpoint_rows
+
+    if ctx.target.live:
+        label, _, clusters_text = ctx.fetch(dump=False, live_clusters=True)
+        return live_endpoint_rows(parse_json(clusters_text or "{}", f"{label}/clusters"), flt, prefixed)
+    label, text, _ = ctx.fetch()
+    return endpoint_rows(load(text, label, KEEP["endpoints"]), flt, prefixed)
+
+
+@app.command("endpoints")
+def endpoints(
+    target: TargetArg = None,
+    admin_url: AdminUrl = None,
+    file: DumpFile = None,
+    address: Address = "",
+    port: Port = 0,
+    cluster: Annotated[str, typer.Option("--cluster", help="Only endpoints of this cluster.")] = "",
+    status: Annotated[str, typer.Option("--status", help="Only this health status, e.g. HEALTHY.")] = "",
+    output: Output = "table",
+    namespace: o.Namespace = None,
+    admin_port: AdminPort = 15000,
+    kubeconfig: o.Kubeconfig = None,
+    context: o.Context = None,
+    timeout: o.Timeout = 10.0,
+    debug: o.Debug = False,
+) -> None:
+    """Endpoints: live from /clusters?format=json, or from EDS in a dump file."""
+    o.set_debug(debug)
+    from meshctl.envoy.endpoints import COLUMNS, EndpointFilter
+    from meshctl.envoy.tables import table
+
+    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    rows = _endpoint_rows(ctx, EndpointFilter(address, port, cluster, status))
+    _emit_rows(rows, output, lambda: table(rows, COLUMNS, 5))
+
+
+@app.command("secrets")
+def secrets(
+    target: TargetArg = None,
+    admin_url: AdminUrl = None,
+    file: DumpFile = None,
+    output: Output = "table",
+    namespace: o.Namespace = None,
+    admin_port: AdminPort = 15000,
+    kubeconfig: o.Kubeconfig = None,
+    context: o.Context = None,
+    timeout: o.Timeout = 10.0,
+    debug: o.Debug = False,
+) -> None:
+    """Secrets: certificate type, status, validity now, serial and dates (never key material)."""
+    o.set_debug(debug)
+    from meshctl.envoy.secrets import COLUMNS, secret_rows
+    from meshctl.envoy.tables import table
+
+    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    rows = secret_rows(ctx.load("secrets"), _now())
+    _emit_rows(rows, output, lambda: table(rows, COLUMNS, 5))
+
+
+@app.command("bootstrap")
+def bootstrap(
+    target: TargetArg = None,
+    admin_url: AdminUrl = None,
+    file: DumpFile = None,
+    output: Output = "table",
+    namespace: o.Namespace = None,
+    admin_port: AdminPort = 15000,
+    kubeconfig: o.Kubeconfig = None,
+    context: o.Context = None,
+    timeout: o.Timeout = 10.0,
+    debug: o.Debug = False,
+) -> None:
+    """Istio, Istio proxy and Envoy versions from the bootstrap."""
+    o.set_debug(debug)
+    from meshctl.envoy.bootstrap import bootstrap_row, bootstrap_summary
+
+    output = "table" if output == "short" else output
+    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    row = bootstrap_row(ctx.load("bootstrap"))
+    _emit_rows(row, output, lambda: bootstrap_summary(row))
+
+
+@app.command("ecds")
+def ecds(
+    target: TargetArg = None,
+    admin_url: AdminUrl = None,
+    file: DumpFile = None,
+    output: Output = "table",
+    namespace: o.Namespace = None,
+    admin_port: AdminPort = 15000,
+    kubeconfig: o.Kubeconfig = None,
+    context: o.Context = None,
+    timeout: o.Timeout = 10.0,
+    debug: o.Debug = False,
+) -> None:
+    """Extension configs delivered by ECDS (NAME, TYPE)."""
+    o.set_debug(debug)
+    from meshctl.envoy.bootstrap import ECDS_COLUMNS, ecds_rows
+    from meshctl.envoy.tables import table
+
+    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    rows = ecds_rows(ctx.load("ecds"))
+    _emit_rows(rows, output, lambda: table(rows, ECDS_COLUMNS, 5))
+
+
+@app.command("all")
+def all_(
+    target: TargetArg = None,
+    admin_url: AdminUrl = None,
+    file: DumpFile = None,
+    with_headers: Annotated[bool, typer.Option("--with-headers", help="A header above each part.")] = False,
+    output: Output = "table",
+    namespace: o.Namespace = None,
+    admin_port: AdminPort = 15000,
+    kubeconfig: o.Kubeconfig = None,
+    context: o.Context = None,
+    timeout: o.Timeout = 10.0,
+    debug: o.Debug = False,
+) -> None:
+    """Bootstrap, clusters, listeners, routes, secrets and endpoints, as istioctl's ``pc all``."""
+    o.set_debug(debug)
+    from meshctl.envoy.everything import render_all, rows_all
+
+    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    model = ctx.load("all", include_eds=True)
+    live = None
+    if ctx.target.live:
+        from meshctl.envoy.dump import parse_json
+
+        live = parse_json(ctx.fetch(dump=False, live_clusters=True)[2] or "{}", "/clusters")
+    if output == "table":
+        emit(render_all(model, _now(), live, with_headers))
+    else:
+        _emit_rows(rows_all(model, _now(), live), output, lambda: "")
+
+
+@app.command("diff")
+def diff(
+    a: Annotated[
+        str,
+        typer.Argument(help="A dump file, - for stdin, http(s)://admin URL, POD[.NS] or deploy/NAME[.NS]."),
+    ],
+    b: Annotated[str, typer.Argument(help="The other side, same forms.")],
+    output: Output = "table",
+    namespace: o.Namespace = None,
+    admin_port: AdminPort = 15000,
+    kubeconfig: o.Kubeconfig = None,
+    context: o.Context = None,
+    timeout: o.Timeout = 10.0,
+    debug: o.Debug = False,
+) -> None:
+    """Resources added, removed and changed between two dumps or proxies, with their versions."""
+    o.set_debug(debug)
+    from meshctl.envoy.diff import diff_rows, render_diff
+    from meshctl.envoy.dump import load
+
+    sides = []
+    for spec in (a, b):
+        ctx = _Ctx(*_side(spec), namespace, admin_port, kubeconfig, context, timeout, output)
+        label, text, _ = ctx.fetch(include_eds=True)
+        sides.append(load(text, label))
+    rows = diff_rows(sides[0], sides[1])
+    _emit_rows(rows, output, lambda: render_diff(rows, sides[0].origin, sides[1].origin))
+
+
+def _side(spec: str) -> tuple[str | None, str | None, str | None]:
+    """(target, admin_url, file) for one ``diff`` argument."""
+    import os
+
+    if spec.startswith(("http://", "https://")):
+        return None, spec, None
+    if spec == "-" or os.path.exists(spec):
+        return None, None, spec
+    return spec, None, None
+
+
+for _alias, _command in (
+    ("cluster", clusters),
+    ("c", clusters),
+    ("listener", listeners),
+    ("l", listeners),
+    ("route", routes),
+    ("r", routes),
+    ("endpoint", endpoints),
+    ("ep", endpoints),
+    ("secret", secrets),
+    ("s", secrets),
+    ("b", bootstrap),
+):
+    app.command(_alias, hidden=True)(_command)

@@ -22,5 +22,5 @@ def render_table(result: Result) -> str:
     """Aligned columns: LEVEL, CODE, RESOURCE, LOCATION, MESSAGE."""
     rows = [["LEVEL", "CODE", "RESOURCE", "LOCATION", "MESSAGE"], *(_row(m) for m in result.shown)]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    return "".join("   ".join([*(c.ljust(w) for c, w in zip(r[:4], widths)), r[4]]).rstrip() + "\n"
+    return "".join("   ".join([*(c.ljust(w) for c, w in zip(r[:4], widths, strict=False)), r[4]]).rstrip() + "\n"
                    for r in rows)

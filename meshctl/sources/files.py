@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 import sys
-from sys import intern
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml

@@ -7,7 +7,7 @@ the moment they are judged at, so the results never depend on today's date.
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography import x509
@@ -24,8 +24,8 @@ def make_cert(cn: str, start: str, end: str, ca: bool = False) -> tuple[bytes, b
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(datetime.fromisoformat(start).replace(tzinfo=timezone.utc))
-            .not_valid_after(datetime.fromisoformat(end).replace(tzinfo=timezone.utc))
+            .not_valid_before(datetime.fromisoformat(start).replace(tzinfo=UTC))
+            .not_valid_after(datetime.fromisoformat(end).replace(tzinfo=UTC))
             .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
             .sign(key, hashes.SHA256()))
     key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,

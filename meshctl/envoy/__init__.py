@@ -1,0 +1,1 @@
+"""Envoy's configuration: the config_dump model, row builders and pure renderers."""

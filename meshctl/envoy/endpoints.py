@@ -1,0 +1,150 @@
+"""Endpoint rows from EDS in a dump, or from a live Envoy's ``/clusters?format=json``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from meshctl.envoy.clusters import sort_key
+from meshctl.envoy.dump import ConfigDump
+from meshctl.envoy.fields import field, path
+from meshctl.envoy.tables import Row
+
+COLUMNS = (("NAME", "endpoint"), ("STATUS", "status"), ("LOCALITY", "locality"), ("CLUSTER", "cluster"))
+
+
+@dataclass(frozen=True)
+class EndpointFilter:
+    """istioctl's ``--address``, ``--port``, ``--cluster``, ``--status`` (case-insensitive)."""
+
+    address: str = ""
+    port: int = 0
+    cluster: str = ""
+    status: str = ""
+
+    def matches(self, row: Row) -> bool:
+        """True when the row passes every given filter."""
+        if self.address and self.address.lower() not in [a.lower() for a in row["addresses"]]:
+            return False
+        if self.port and row["_port"] != self.port:
+            return False
+        if self.cluster and row["cluster"].lower() != self.cluster.lower():
+            return False
+        return not (self.status and row["status"].lower() != self.status.lower())
+
+
+def format_address(address: Any) -> str:
+    """``ip:port``, a pipe path, ``envoy://listener/id`` or ``unknown``."""
+    sock = field(address, "socket_address")
+    if sock is not None:
+        return f"{field(sock, 'address', '')}:{field(sock, 'port_value', 0)}"
+    pipe = field(address, "pipe")
+    if pipe is not None:
+        return str(field(pipe, "path", ""))
+    internal = field(address, "envoy_internal_address")
+    if internal is not None and field(internal, "server_listener_name") is not None:
+        return f"envoy://{field(internal, 'server_listener_name')}/{field(internal, 'endpoint_id', '')}"
+    return "unknown"
+
+
+def locality(loc: Any) -> str:
+    """``region/zone/subzone`` without empty trailing parts."""
+    if not isinstance(loc, dict):
+        return ""
+    parts = [field(loc, "region", ""), field(loc, "zone", ""), field(loc, "sub_zone", "")]
+    if not parts[1]:
+        return parts[0]
+    return "/".join(parts) if parts[2] else "/".join(parts[:2])
+
+
+def _row(addresses: list[str], port: int, status: str, loc: str, cluster: str) -> Row:
+    return {
+        "endpoint": ",".join(addresses),
+        "status": status,
+        "locality": loc,
+        "cluster": cluster,
+        "addresses": addresses,
+        "_port": port,
+    }
+
+
+def _public(rows: list[Row], prefixed: bool) -> list[Row]:
+    out = []
+    for row in rows:
+        clean = {k: v for k, v in row.items() if k not in ("addresses", "_port")}
+        if prefixed:
+            clean["endpoint"] = f"endpoint/{clean['endpoint']}"
+        out.append(clean)
+    return out
+
+
+def endpoint_rows(dump: ConfigDump, flt: EndpointFilter | None = None, prefixed: bool = False) -> list[Row]:
+    """EDS rows: dynamic then static assignments sorted like clusters, endpoints in order."""
+    flt = flt or EndpointFilter()
+    entries = [e for e in dump.entries("endpoints") if e.state == "dynamic"]
+    entries += [e for e in dump.entries("endpoints") if e.state == "static"]
+    entries.sort(key=lambda e: sort_key(str(field(e.resource, "cluster_name", ""))))
+    rows: list[Row] = []
+    for entry in entries:
+        cluster = str(field(entry.resource, "cluster_name", ""))
+        for llb in field(entry.resource, "endpoints") or ():
+            for ep in field(llb, "lb_endpoints") or ():
+                endpoint = field(ep, "endpoint") or {}
+                addrs = [format_address(field(endpoint, "address"))]
+                addrs += [
+                    format_address(field(a, "address")) for a in field(endpoint, "additional_addresses") or ()
+                ]
+                port = int(path(endpoint, "address", "socket_address", "port_value") or 0)
+                row = _row(
+                    addrs,
+                    port,
+                    str(field(ep, "health_status") or "UNKNOWN"),
+                    locality(field(llb, "locality")),
+                    cluster,
+                )
+                if entry.version is not None:
+                    row["versionInfo"] = entry.version.raw
+                if flt.matches(row):
+                    rows.append(row)
+    return _public(rows, prefixed)
+
+
+def _live_status(host: Any) -> str:
+    health = field(host, "health_status") or {}
+    for flag in (
+        "failed_active_health_check",
+        "failed_outlier_check",
+        "failed_active_degraded_check",
+        "pending_dynamic_removal",
+        "pending_active_hc",
+        "excluded_via_immediate_hc_fail",
+        "active_hc_timeout",
+    ):
+        if field(health, flag):
+            return "UNHEALTHY"
+    return str(field(health, "eds_health_status") or "HEALTHY")
+
+
+def live_endpoint_rows(
+    clusters_json: Any, flt: EndpointFilter | None = None, prefixed: bool = False
+) -> list[Row]:
+    """Rows from ``/clusters?format=json`` (``cluster_statuses[].host_statuses[]``)."""
+    flt = flt or EndpointFilter()
+    statuses = sorted(
+        field(clusters_json, "cluster_statuses") or (), key=lambda c: sort_key(str(field(c, "name", "")))
+    )
+    rows: list[Row] = []
+    for cluster in statuses:
+        for host in field(cluster, "host_statuses") or ():
+            addr = field(host, "address")
+            port = int(path(addr, "socket_address", "port_value") or 0)
+            row = _row(
+                [format_address(addr)],
+                port,
+                _live_status(host),
+                locality(field(host, "locality")),
+                str(field(cluster, "name", "")),
+            )
+            if flt.matches(row):
+                rows.append(row)
+    return _public(rows, prefixed)

@@ -1,0 +1,205 @@
+"""Where a config dump comes from: a file or stdin, an admin URL, or a pod through a port-forward."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from meshctl.errors import ExitCode, InputError, MeshctlError, UsageError
+
+DEFAULT_ADMIN_PORT = 15000
+SIDECAR = "istio-proxy"
+
+
+class EnvoyUnreachable(MeshctlError):
+    """The Envoy admin endpoint did not answer."""
+
+    exit_code = ExitCode.FAILURE
+
+
+class NotEnvoy(MeshctlError):
+    """Something answered, but not an Envoy admin endpoint, or the pod has no Envoy."""
+
+    exit_code = ExitCode.FAILURE
+
+
+@dataclass(frozen=True)
+class Target:
+    """What to read: ``file`` (path or ``-``), ``url``, ``pod`` or ``deploy`` (with namespace)."""
+
+    kind: str
+    value: str
+    namespace: str | None = None
+
+    @property
+    def live(self) -> bool:
+        """True for targets that talk to a running Envoy."""
+        return self.kind != "file"
+
+
+def parse_target(
+    name: str | None, admin_url: str | None, filename: str | None, namespace: str | None = None
+) -> Target:
+    """Exactly one of ``POD[.NS]``/``deploy/NAME[.NS]``, ``--admin-url`` or ``-f``."""
+    given = [x for x in (name, admin_url, filename) if x]
+    if len(given) != 1:
+        raise UsageError(
+            "give exactly one target: POD[.NAMESPACE], deploy/NAME[.NAMESPACE], --admin-url URL or -f FILE"
+        )
+    if filename:
+        return Target("file", filename)
+    if admin_url:
+        url = admin_url if "://" in admin_url else f"http://{admin_url}"
+        return Target("url", url.rstrip("/"))
+    assert name is not None
+    kind = "pod"
+    for prefix in ("deploy/", "deployment/", "deployments/"):
+        if name.startswith(prefix):
+            kind, name = "deploy", name[len(prefix) :]
+    if name.startswith("pod/"):
+        name = name[4:]
+    base, dot, ns = name.partition(".")
+    if not base:
+        raise UsageError(f"{name!r} is not POD[.NAMESPACE] or deploy/NAME[.NAMESPACE]")
+    return Target(kind, base, ns if dot else namespace)
+
+
+def read_text(filename: str) -> str:
+    """A file's text, or stdin for ``-``; InputError when it cannot be read."""
+    if filename == "-":
+        return sys.stdin.read()
+    try:
+        return Path(filename).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {filename}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+class FileReader:
+    """A saved config_dump: no live endpoints."""
+
+    def __init__(self, filename: str) -> None:
+        self.label = "stdin" if filename == "-" else filename
+        self._filename = filename
+
+    def config_dump(self, include_eds: bool = False) -> str:
+        """The file's text."""
+        return read_text(self._filename)
+
+    def clusters_json(self) -> str | None:
+        """None: a file has only the EDS in its dump."""
+        return None
+
+
+class AdminReader:
+    """Envoy's admin API over HTTP with short timeouts."""
+
+    def __init__(self, base_url: str, timeout: float = 10.0, label: str | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.label = label or self.base_url
+        self.timeout = timeout
+
+    def get(self, path: str, params: dict[str, str] | None = None) -> str:
+        """GET ``path``; EnvoyUnreachable or NotEnvoy with one clear sentence on failure."""
+        import httpx
+
+        url = self.base_url + path
+        try:
+            resp = httpx.get(
+                url, params=params, timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 5.0))
+            )
+        except httpx.TimeoutException:
+            raise EnvoyUnreachable(
+                f"the Envoy admin endpoint at {self.label} timed out after {self.timeout:g}s"
+            ) from None
+        except httpx.HTTPError as exc:
+            raise EnvoyUnreachable(
+                f"cannot reach the Envoy admin endpoint at {self.label}: {exc or type(exc).__name__}"
+            ) from None
+        if resp.status_code != 200:
+            raise NotEnvoy(
+                f"{self.label}{path} answered HTTP {resp.status_code}; is this an Envoy admin port?"
+            )
+        return resp.text
+
+    def config_dump(self, include_eds: bool = False) -> str:
+        """``/config_dump`` (with ``include_eds``); NotEnvoy when the answer is not a config dump."""
+        text = self.get("/config_dump", {"include_eds": "true"} if include_eds else None)
+        if not _looks_like_dump(text):
+            raise NotEnvoy(
+                f"{self.label} answered /config_dump with something that is not an "
+                "Envoy config dump; is this an Envoy admin port?"
+            )
+        return text
+
+    def clusters_json(self) -> str | None:
+        """``/clusters?format=json`` for live endpoint health."""
+        return self.get("/clusters", {"format": "json"})
+
+
+def _looks_like_dump(text: str) -> bool:
+    head = text[:512].lstrip()
+    return head.startswith("{") and '"configs"' in head
+
+
+Reader = FileReader | AdminReader
+
+
+@contextmanager
+def open_target(
+    target: Target, cluster: Any = None, admin_port: int = DEFAULT_ADMIN_PORT, timeout: float = 10.0
+) -> Iterator[Reader]:
+    """A reader for ``target``; pods and deployments are reached through a port-forward."""
+    if target.kind == "file":
+        yield FileReader(target.value)
+        return
+    if target.kind == "url":
+        yield AdminReader(target.value, timeout)
+        return
+    from meshctl.cluster.client import get_client
+    from meshctl.cluster.portforward import port_forward
+
+    client = get_client(cluster)
+    namespace = target.namespace or client.default_namespace
+    pod = resolve_pod(client, target, namespace)
+    with port_forward(client, namespace, pod, admin_port) as local_port:
+        yield AdminReader(f"http://127.0.0.1:{local_port}", timeout, label=f"pod {namespace}/{pod}")
+
+
+def resolve_pod(client: Any, target: Target, namespace: str) -> str:
+    """The pod name of ``target``, checked for an ``istio-proxy`` sidecar."""
+    if target.kind == "deploy":
+        pod_obj = _deployment_pod(client, target.value, namespace)
+    else:
+        pod_obj = client.get("Pod", target.value, namespace)
+        if pod_obj is None:
+            raise NotEnvoy(f"pod {namespace}/{target.value} not found")
+    name = str(pod_obj.get("metadata", {}).get("name", target.value))
+    if not has_sidecar(pod_obj):
+        raise NotEnvoy(f"pod {namespace}/{name} has no {SIDECAR} sidecar, so there is no Envoy to read")
+    return name
+
+
+def has_sidecar(pod: dict[str, Any]) -> bool:
+    """True when the pod runs ``istio-proxy`` (a container or a native-sidecar init container)."""
+    spec = pod.get("spec", {})
+    names = [c.get("name") for c in spec.get("containers", [])]
+    names += [c.get("name") for c in spec.get("initContainers", []) if c.get("restartPolicy") == "Always"]
+    return SIDECAR in names
+
+
+def _deployment_pod(client: Any, name: str, namespace: str) -> dict[str, Any]:
+    deploy = client.get("Deployment", name, namespace)
+    if deploy is None:
+        raise NotEnvoy(f"deployment {namespace}/{name} not found")
+    labels = deploy.get("spec", {}).get("selector", {}).get("matchLabels", {})
+    selector = ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
+    pods = client.list("Pod", namespace, label_selector=selector)
+    running = [p for p in pods if p.get("status", {}).get("phase") == "Running"]
+    chosen = sorted(running or pods, key=lambda p: p.get("metadata", {}).get("name", ""))
+    if not chosen:
+        raise NotEnvoy(f"deployment {namespace}/{name} has no pods")
+    return dict(chosen[0])

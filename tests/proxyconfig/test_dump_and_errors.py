@@ -1,0 +1,265 @@
+"""The dump summary, version parsing, staleness, diff, redaction, targets and error exits."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+
+from meshctl.envoy import clock
+from meshctl.envoy.dump import load
+from meshctl.envoy.summary import stale_warnings
+from meshctl.envoy.versions import parse_version
+from meshctl.sources.envoy import Target, has_sidecar, parse_target
+
+
+def _dump(clusters_version: str, listeners_version: str, cluster_names: tuple[str, ...] = ("a",)) -> dict:
+    return {
+        "configs": [
+            {
+                "@type": "type.googleapis.com/envoy.admin.v3.ClustersConfigDump",
+                "version_info": clusters_version,
+                "dynamic_active_clusters": [
+                    {
+                        "version_info": clusters_version,
+                        "last_updated": "2023-09-01T12:35:00.100Z",
+                        "cluster": {
+                            "@type": "type.googleapis.com/envoy.config.cluster.v3.Cluster",
+                            "name": n,
+                            "type": "EDS",
+                        },
+                    }
+                    for n in cluster_names
+                ],
+            },
+            {
+                "@type": "type.googleapis.com/envoy.admin.v3.ListenersConfigDump",
+                "version_info": listeners_version,
+                "dynamic_listeners": [
+                    {
+                        "name": "l1",
+                        "active_state": {
+                            "version_info": listeners_version,
+                            "listener": {
+                                "@type": "type.googleapis.com/envoy.config.listener.v3.Listener",
+                                "name": "l1",
+                            },
+                        },
+                    },
+                    {
+                        "name": "l2",
+                        "warming_state": {
+                            "version_info": listeners_version,
+                            "listener": {
+                                "@type": "type.googleapis.com/envoy.config.listener.v3.Listener",
+                                "name": "l2",
+                            },
+                        },
+                    },
+                ],
+            },
+        ]
+    }
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    def _write(doc: object, name: str = "dump.json") -> str:
+        path = tmp_path / name
+        path.write_text(doc if isinstance(doc, str) else json.dumps(doc))
+        return str(path)
+
+    return _write
+
+
+def test_version_info_parses_into_time_and_counter() -> None:
+    v = parse_version("2023-09-01T12:34:56Z/42")
+    assert v is not None and v.counter == 42 and v.counter_text == "#42"
+    assert v.pushed == datetime(2023, 9, 1, 12, 34, 56, tzinfo=UTC)
+    other = parse_version("1")
+    assert other is not None and other.pushed is None and other.raw == "1"
+
+
+def test_dump_table_shows_counts_time_counter_and_age(run_cli, write, monkeypatch) -> None:
+    monkeypatch.setattr(clock, "now", lambda: datetime(2023, 9, 1, 14, 34, 56, tzinfo=UTC))
+    res = run_cli("pc", "dump", "-f", write(_dump("2023-09-01T12:34:56Z/42", "2023-09-01T12:34:56Z/42")))
+    assert res.exit_code == 0, res.stderr
+    lines = res.stdout.splitlines()
+    clusters = next(line.split() for line in lines if line.startswith("clusters "))
+    assert clusters[:8] == [
+        "clusters",
+        "0",
+        "1",
+        "0",
+        "2023-09-01T12:34:56Z/42",
+        "2023-09-01T12:34:56Z",
+        "#42",
+        "2h",
+    ]
+    listeners = next(line.split() for line in lines if line.startswith("listeners "))
+    assert listeners[1:4] == ["0", "1", "1"]
+    assert any(
+        line.split()[:3] == ["clusters", "a", "dynamic"] and "2023-09-01T12:35:00Z" in line for line in lines
+    )
+
+
+def test_dump_type_filter_and_raw_output(run_cli, write) -> None:
+    path = write(_dump("2023-09-01T12:34:56Z/42", "2023-09-01T12:34:56Z/42"))
+    table = run_cli("pc", "dump", "-f", path, "--type", "listeners").stdout
+    assert "listeners" in table and "clusters" not in table
+    raw = json.loads(run_cli("pc", "dump", "-f", path, "-o", "json", "--type", "ClustersConfigDump").stdout)
+    assert [c["@type"].rsplit(".", 1)[-1] for c in raw["configs"]] == ["ClustersConfigDump"]
+    assert run_cli("pc", "dump", "-f", path, "--type", "nonsense").exit_code == 64
+
+
+def test_stale_section_warns_on_stderr(run_cli, write) -> None:
+    res = run_cli("pc", "dump", "-f", write(_dump("2023-09-01T12:34:56Z/420", "2023-08-01T10:00:00Z/17")))
+    assert res.exit_code == 0
+    assert "listeners config may be stale" in res.stderr and "clusters" not in res.stderr
+    fresh = _dump("2023-09-01T12:34:56Z/42", "2023-09-01T12:33:00Z/41")
+    sections = load(json.dumps(fresh), "x").sections
+    assert stale_warnings(sections, timedelta(minutes=10), 100) == []
+
+
+def test_diff_reports_added_removed_changed_with_versions(run_cli, write) -> None:
+    a = write(_dump("2023-09-01T12:34:56Z/42", "2023-09-01T12:34:56Z/42", ("a", "b")), "a.json")
+    changed = _dump("2023-09-01T12:40:00Z/43", "2023-09-01T12:34:56Z/42", ("a", "c"))
+    changed["configs"][0]["dynamic_active_clusters"][0]["cluster"]["type"] = "STATIC"
+    b = write(changed, "b.json")
+    rows = json.loads(run_cli("pc", "diff", a, b, "-o", "json").stdout)
+    got = {(r["change"], r["name"]): (r["versionA"], r["versionB"]) for r in rows}
+    assert got == {
+        ("changed", "a"): ("2023-09-01T12:34:56Z/42", "2023-09-01T12:40:00Z/43"),
+        ("removed", "b"): ("2023-09-01T12:34:56Z/42", "-"),
+        ("added", "c"): ("-", "2023-09-01T12:40:00Z/43"),
+    }
+    same = run_cli("pc", "diff", a, a)
+    assert same.exit_code == 0 and "No differences" in same.stdout
+
+
+def test_raw_dump_never_prints_private_keys(run_cli, write) -> None:
+    doc = {
+        "configs": [
+            {
+                "@type": "type.googleapis.com/envoy.admin.v3.SecretsConfigDump",
+                "static_secrets": [
+                    {
+                        "name": "s",
+                        "secret": {
+                            "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret",
+                            "name": "s",
+                            "tls_certificate": {"private_key": {"inline_string": "TOPSECRETKEY"}},
+                        },
+                    }
+                ],
+            }
+        ]
+    }
+    path = write(doc)
+    for args in (
+        ("dump", "-o", "json"),
+        ("dump", "-o", "yaml"),
+        ("dump",),
+        ("secrets", "-o", "json"),
+        ("secrets",),
+    ):
+        res = run_cli("pc", *args, "-f", path)
+        assert res.exit_code == 0, (args, res.stderr)
+        assert "TOPSECRETKEY" not in res.stdout
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"configs": [{"@type": "type.googleapis.com/envoy.admin.v3.Clu',
+        "not json at all",
+        "[1, 2]",
+        '{"other": 1}',
+    ],
+)
+def test_unreadable_dump_exits_65_with_one_line(run_cli, write, text: str) -> None:
+    res = run_cli("pc", "clusters", "-f", write(text))
+    assert res.exit_code == 65
+    assert res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
+
+
+def test_stdin_dump(run_cli) -> None:
+    res = run_cli(
+        "pc",
+        "clusters",
+        "-f",
+        "-",
+        "-o",
+        "json",
+        stdin=json.dumps(_dump("2023-09-01T12:34:56Z/42", "2023-09-01T12:34:56Z/42")),
+    )
+    assert res.exit_code == 0 and json.loads(res.stdout)[0]["versionInfo"] == "2023-09-01T12:34:56Z/42"
+
+
+def test_missing_file_and_no_target(run_cli, tmp_path: Path) -> None:
+    assert run_cli("pc", "clusters", "-f", str(tmp_path / "absent.json")).exit_code == 65
+    assert run_cli("pc", "clusters").exit_code == 64
+
+
+def test_unreachable_admin_port_exits_1(run_cli) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    res = run_cli("pc", "clusters", "--admin-url", f"http://127.0.0.1:{port}", "--timeout", "2")
+    assert res.exit_code == 1 and "cannot reach the Envoy admin endpoint" in res.stderr
+
+
+@pytest.fixture
+def not_envoy() -> Iterator[str]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            body = b"<html>hello</html>" if self.path.startswith("/config_dump") else b"nope"
+            self.send_response(200 if self.path.startswith("/config_dump") else 404)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_http_server_that_is_not_envoy(run_cli, not_envoy: str) -> None:
+    res = run_cli("pc", "dump", "--admin-url", not_envoy)
+    assert res.exit_code == 1 and "not an Envoy config dump" in res.stderr
+    res = run_cli("pc", "endpoints", "--admin-url", not_envoy)
+    assert res.exit_code == 1 and "HTTP 404" in res.stderr
+
+
+def test_target_forms() -> None:
+    assert parse_target("productpage-v1-abc.bookinfo", None, None) == Target(
+        "pod", "productpage-v1-abc", "bookinfo"
+    )
+    assert parse_target("deploy/reviews", None, None, "ns1") == Target("deploy", "reviews", "ns1")
+    assert parse_target(None, "127.0.0.1:15000", None) == Target("url", "http://127.0.0.1:15000")
+    assert parse_target(None, None, "-").kind == "file"
+
+
+def test_pod_without_sidecar_is_detected() -> None:
+    assert not has_sidecar({"spec": {"containers": [{"name": "app"}]}})
+    assert has_sidecar({"spec": {"containers": [{"name": "app"}, {"name": "istio-proxy"}]}})
+    assert has_sidecar(
+        {
+            "spec": {
+                "containers": [{"name": "app"}],
+                "initContainers": [{"name": "istio-proxy", "restartPolicy": "Always"}],
+            }
+        }
+    )
