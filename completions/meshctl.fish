@@ -46,23 +46,776 @@ complete -c meshctl -n '__fish_seen_subcommand_from analyze' -s i
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -s n
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -s v
+complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l failure-threshold
+complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l filename
 complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l selector
+complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -s l
+complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from completion' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from inject' -f -a disable
+complete -c meshctl -n '__fish_seen_subcommand_from inject' -f -a enable
+complete -c meshctl -n '__fish_seen_subcommand_from inject' -f -a iptables
 complete -c meshctl -n '__fish_seen_subcommand_from inject' -f -a status
 complete -c meshctl -n '__fish_seen_subcommand_from inject' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from inject' -l install-completion
+complete -c meshctl -n '__fish_seen_subcommand_from inject' -l show-completion
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l dry-run
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l dry-run
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l revision
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -s r
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l filename
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l format
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l injectConfigFile
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l injection-config
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l istioNamespace
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l mesh-config
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l meshConfigFile
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l no-use-kube
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l use-kube
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l values
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l valuesFile
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -s i
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -l all-namespaces
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -s A
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l install-completion
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l show-completion
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l filename
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l help
-complete -c meshctl -n '__fish_seen_subcommand_from manifest' -f -a generate
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l injectConfigFile
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l injection-config
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l istioNamespace
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l mesh-config
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l meshConfigFile
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l native-sidecar
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l no-use-kube
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l revision
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l use-kube
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l values
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l valuesFile
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -s i
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -s r
 complete -c meshctl -n '__fish_seen_subcommand_from manifest' -l help
-complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from manifest' -l install-completion
+complete -c meshctl -n '__fish_seen_subcommand_from manifest' -l show-completion
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a all
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a b
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a bootstrap
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a c
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a cluster
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a clusters
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a diff
 complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a dump
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a ecds
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a endpoint
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a endpoints
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a ep
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a l
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a listener
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a listeners
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a r
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a route
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a routes
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a s
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a secret
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a secrets
 complete -c meshctl -n '__fish_seen_subcommand_from pc' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -l install-completion
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -l show-completion
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l with-headers
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l direction
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l fqdn
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l subset
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l direction
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l fqdn
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l subset
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l direction
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l fqdn
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l subset
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l include-eds
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l stale-after
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l stale-pushes
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l type
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l cluster
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l status
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l cluster
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l status
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l cluster
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l status
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l type
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l type
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l type
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l name
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l name
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l name
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a all
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a b
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a bootstrap
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a c
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a cluster
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a clusters
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a diff
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a dump
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a ecds
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a endpoint
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a endpoints
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a ep
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a l
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a listener
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a listeners
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a r
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a route
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a routes
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a s
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a secret
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a secrets
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -l install-completion
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -l show-completion
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l with-headers
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l direction
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l fqdn
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l subset
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l direction
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l fqdn
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l subset
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l direction
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l fqdn
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l subset
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l include-eds
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l stale-after
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l stale-pushes
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l type
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l cluster
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l status
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l cluster
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l status
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l cluster
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l status
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l type
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l type
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l type
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l name
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l name
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l name
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from version' -l help

@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = normalize_argv(list(sys.argv[1:] if argv is None else argv)) or ["--help"]
     try:
-        rv = app(args=args, prog_name="meshctl", standalone_mode=False)
+        rv = app.main(args=args, prog_name="meshctl", standalone_mode=False)
         return int(rv) if isinstance(rv, int) else ExitCode.OK
     except MeshctlError as exc:
         sys.stderr.write(f"Error: {_one_line(str(exc))}\n")

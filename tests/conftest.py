@@ -50,3 +50,13 @@ def shared_istio() -> Path:
     if not SHARED_ISTIO.is_dir():
         pytest.skip("../shared/istio is not present")
     return SHARED_ISTIO
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cluster_clients():
+    """Cluster clients are cached per options; each test starts and ends without one."""
+    from meshctl.cluster.client import reset_clients
+
+    reset_clients()
+    yield
+    reset_clients()

@@ -65,7 +65,8 @@ def _load(req: AnalyzeRequest, kinds: set[str]) -> tuple[list[Resource], frozens
     from meshctl.sources.live import load_live
 
     assert req.cluster is not None
-    live = load_live(req.cluster, kinds, req.namespace, req.all_namespaces)
+    live = load_live(req.cluster, kinds, req.namespace, req.all_namespaces,
+                     istio_namespace=req.istio_namespace)
     return [*live.resources, *files], live.unavailable
 
 

@@ -1,40 +1,87 @@
-"""The typer application: command groups wired together, nothing else."""
+"""The command tree: which module implements each command, built lazily.
+
+typer builds a click command by inspecting every parameter of every function, which
+costs time proportional to the whole CLI. The root group here builds only the command
+that is invoked (``--help`` builds them all), so ``meshctl version`` stays fast.
+"""
 
 from __future__ import annotations
 
+import importlib
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
 import typer
+from typer.core import TyperGroup
 
-from meshctl.cli import analyze, completion, inject, install, precheck, proxy_config, version
 
-app = typer.Typer(
+@dataclass(frozen=True)
+class Entry:
+    """Where a command lives: a module attribute that is a function or a typer.Typer."""
+
+    module: str
+    attr: str
+    hidden: bool = False
+
+
+COMMANDS: dict[str, Entry] = {
+    "analyze": Entry("meshctl.cli.analyze", "analyze"),
+    "inject": Entry("meshctl.cli.inject", "app"),
+    "kube-inject": Entry("meshctl.cli.inject", "kube_inject"),
+    "check-inject": Entry("meshctl.cli.inject", "check_inject"),
+    "precheck": Entry("meshctl.cli.precheck", "precheck"),
+    "proxy-config": Entry("meshctl.cli.proxy_config", "app"),
+    "pc": Entry("meshctl.cli.proxy_config", "app", hidden=True),
+    "install": Entry("meshctl.cli.install", "app"),
+    "manifest": Entry("meshctl.cli.install", "manifest_app"),
+    "verify-install": Entry("meshctl.cli.install", "verify_install"),
+    "uninstall": Entry("meshctl.cli.install", "uninstall"),
+    "version": Entry("meshctl.cli.version", "version"),
+    "completion": Entry("meshctl.cli.completion", "completion"),
+}
+
+
+@cache
+def build_command(name: str) -> Any:
+    """The click command for a top-level name, built on first use."""
+    entry = COMMANDS[name]
+    target = getattr(importlib.import_module(entry.module), entry.attr)
+    if not isinstance(target, typer.Typer):
+        holder = typer.Typer(rich_markup_mode=None, add_completion=False, pretty_exceptions_enable=False)
+        holder.command(name)(target)
+        target = holder
+    command = typer.main.get_command(target)
+    command.name = name
+    command.hidden = entry.hidden
+    return command
+
+
+class LazyGroup(TyperGroup):
+    """A root group whose subcommands are imported and built only when asked for."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """Command names in declaration order."""
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The command, or None for an unknown name."""
+        return build_command(cmd_name) if cmd_name in COMMANDS else None
+
+
+app = LazyGroup(
     name="meshctl",
     help="Administer an Istio service mesh: analyze, inject, precheck, proxy-config, install.",
     no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-app.command("analyze")(analyze.analyze)
-app.add_typer(inject.app, name="inject")
-app.command("kube-inject")(inject.kube_inject)
-app.command("check-inject")(inject.check_inject)
-app.command("precheck")(precheck.precheck)
-app.add_typer(proxy_config.app, name="proxy-config")
-app.add_typer(proxy_config.app, name="pc", hidden=True)
-app.add_typer(install.app, name="install")
-app.add_typer(install.manifest_app, name="manifest")
-app.command("verify-install")(install.verify_install)
-app.command("uninstall")(install.uninstall)
-app.command("version")(version.version)
-app.command("completion")(completion.completion)
 
 _BOOL_FLAGS = ("--use-kube",)
 
 
 def normalize_argv(argv: list[str]) -> list[str]:
-    """Accept istioctl's ``--use-kube=false`` spelling for boolean flags."""
+    """Accept istioctl's ``--use-kube=false`` spelling and a bare ``--dry-run``."""
     out = []
     for index, arg in enumerate(argv):
         if arg == "--dry-run" and (index + 1 == len(argv) or argv[index + 1] not in ("client", "server", "none")):

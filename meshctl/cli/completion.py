@@ -22,8 +22,15 @@ class CommandSpec:
     options: tuple[str, ...]
 
 
+def _subcommands(cmd: Any) -> dict[str, Any]:
+    if not hasattr(cmd, "list_commands"):
+        return {}
+    ctx = typer.Context(cmd)
+    return {name: cmd.get_command(ctx, name) for name in cmd.list_commands(ctx)}
+
+
 def _walk(cmd: Any, path: tuple[str, ...]) -> list[CommandSpec]:
-    subs = getattr(cmd, "commands", {}) or {}
+    subs = _subcommands(cmd)
     visible = tuple(sorted(subs))
     options = sorted({o for p in cmd.params if getattr(p, "opts", None) and not getattr(p, "hidden", False)
                       for o in (*p.opts, *p.secondary_opts) if o.startswith("-")} | {"--help"})
@@ -37,7 +44,7 @@ def command_specs() -> list[CommandSpec]:
     """Every command path in the app."""
     from meshctl.cli.app import app
 
-    return _walk(typer.main.get_command(app), ())
+    return _walk(app, ())
 
 
 def _words(spec: CommandSpec) -> str:

@@ -45,7 +45,8 @@ class SchemaValidationAnalyzer(Analyzer):
         crd = ctx.resources.get(CRD, None, f"{info.plural}.{info.group}")
         for res in ctx.resources.of_kind(self.kind):
             for issue in self.issues(res, crd):
-                ctx.report(issue.code, res, path=issue.path, **issue.params)
+                params: dict[str, Any] = dict(issue.params)
+                ctx.report(issue.code, res, path=issue.path, **params)
 
 
 def _inputs(kind: str) -> tuple[str, ...]:

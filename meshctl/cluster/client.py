@@ -1,0 +1,323 @@
+"""The one cluster client: reads, writes, discovery, access reviews, retries, the deadline.
+
+Every request goes through :meth:`ClusterClient._execute`, which retries idempotent requests
+on 429/5xx and dropped connections within the command's deadline. Responses are decoded
+with ``json.loads`` of the raw bytes; the ``kubernetes`` models are never used.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from meshctl.cluster import failures
+from meshctl.cluster import requests as rq
+from meshctl.cluster.discovery import (
+    Discovery,
+    ServedResource,
+    group_versions,
+    known_target,
+    parse_resource_list,
+)
+from meshctl.cluster.kubeconfig import ResolvedConfig, resolve
+from meshctl.cluster.options import ClusterOptions
+from meshctl.cluster.retry import Deadline, RetryPolicy, parse_retry_after
+from meshctl.cluster.transport import ConnectionFailed, RawResponse, build_api_client, send
+from meshctl.errors import ClusterError
+from meshctl.kinds import ISTIO_GROUPS, KINDS, group_of, kind_key
+
+log = logging.getLogger("meshctl.cluster")
+Obj = dict[str, Any]
+Objs = list[Obj]  # spelled out once: the class method ``list`` shadows the builtin
+
+
+class ClusterClient:
+    """A connection to one cluster, bound to the command's deadline."""
+
+    def __init__(self, resolved: ResolvedConfig, api: Any, timeout: float,
+                 policy: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.resolved = resolved
+        self.deadline = Deadline(timeout)
+        self.policy = policy or RetryPolicy()
+        self._api = api
+        self._sleep = sleep
+        self._discovery: Discovery | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def default_namespace(self) -> str:
+        """The context's namespace (or the service account's), ``default`` when unset."""
+        return self.resolved.namespace
+
+    @property
+    def context_name(self) -> str:
+        """The kubeconfig context in use (``in-cluster`` for the service account)."""
+        return self.resolved.context_name
+
+    @property
+    def api_client(self) -> Any:
+        """The underlying ``kubernetes`` ApiClient (for the websocket port-forward only)."""
+        return self._api
+
+    @property
+    def server(self) -> str:
+        """The API server URL."""
+        return self.resolved.server
+
+    # -- the request loop -------------------------------------------------------------------
+
+    def _execute(self, req: rq.ApiRequest) -> RawResponse:
+        """Send with retries and the deadline; HTTP error answers are returned, not raised."""
+        attempt = 0
+        while True:
+            attempt += 1
+            remaining = self.deadline.remaining()
+            if remaining <= 0:
+                raise failures.timeout_error(self.deadline.seconds, req)
+            resp, status, retry_after = self._try_once(req, remaining)
+            if resp is not None and status is None:
+                return resp
+            if not self.policy.should_retry(attempt, req.idempotent, status):
+                if resp is None:
+                    raise ClusterError(f"the connection to the Kubernetes API server at {self.server} "
+                                       f"was dropped during {req.describe()}")
+                return resp
+            wait = self.policy.backoff(attempt, retry_after)
+            if wait >= self.deadline.remaining():
+                raise failures.timeout_error(self.deadline.seconds, req)
+            log.debug("retrying %s in %.2fs (attempt %d, status %s)", req.describe(), wait, attempt, status)
+            self._sleep(wait)
+
+    def _try_once(self, req: rq.ApiRequest, remaining: float
+                  ) -> tuple[RawResponse | None, int | None, float | None]:
+        """(response, retryable status or None, Retry-After); a dropped connection is (None, None, None)."""
+        try:
+            resp = send(self._api, req, remaining)
+        except ConnectionFailed as exc:
+            if exc.kind == "timeout":
+                raise failures.timeout_error(self.deadline.seconds, req) from None
+            if exc.kind in ("refused", "tls"):
+                raise failures.unreachable_error(self.server, exc.detail) from None
+            return None, None, None
+        if resp.status in (429, 500, 502, 503, 504):
+            return resp, resp.status, parse_retry_after(resp.headers.get("retry-after"))
+        return resp, None, None
+
+    def _call(self, req: rq.ApiRequest, allow_404: bool = False) -> Obj | None:
+        """Execute and decode; raise the one-sentence error for an HTTP error answer."""
+        resp = self._execute(req)
+        if allow_404 and resp.status == 404:
+            return None
+        if resp.status >= 400:
+            raise failures.status_error(req, resp.status, resp.data)
+        return json.loads(resp.data) if resp.data else {}
+
+    def _json(self, req: rq.ApiRequest) -> Obj:
+        doc = self._call(req)
+        assert doc is not None
+        return doc
+
+    # -- discovery --------------------------------------------------------------------------
+
+    def server_version(self) -> dict[str, Any]:
+        """``/version``: gitVersion, major, minor, platform."""
+        return self._json(rq.ApiRequest("GET", "/version"))
+
+    def discovery(self) -> Discovery:
+        """One discovery pass (cached): ``/api``, ``/apis`` and each group version, in parallel."""
+        with self._lock:
+            if self._discovery is None:
+                self._discovery = self._discover()
+            return self._discovery
+
+    def _discover(self) -> Discovery:
+        core_req, groups_req = rq.discovery_requests()
+        pairs = group_versions(self._json(core_req), self._json(groups_req))
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            lists = list(pool.map(lambda gv: self._resource_list(*gv), pairs))
+        return Discovery(tuple(r for chunk in lists for r in chunk))
+
+    def _resource_list(self, group: str, version: str) -> list[ServedResource]:
+        req = rq.ApiRequest("GET", rq.api_prefix(group, version))
+        resp = self._execute(req)
+        if resp.status >= 400:  # e.g. an aggregated API that is down: skip it, as kubectl does
+            log.debug("discovery of %s/%s failed with %d", group, version, resp.status)
+            return []
+        return parse_resource_list(group, version, json.loads(resp.data))
+
+    def served_kinds(self) -> set[str]:
+        """Kind keys the cluster serves (meshctl's kinds by key, others by Kind)."""
+        return self.discovery().served_keys()
+
+    def served_resources(self) -> list[tuple[str, str, str, str, bool]]:
+        """Every served (group, version, plural, kind, namespaced), from discovery."""
+        return [r.as_tuple() for r in self.discovery().resources]
+
+    def _target(self, key: str) -> tuple[rq.Target, str, str]:
+        """(target, apiVersion, Kind) for a kind key; fixed-version built-ins skip discovery."""
+        info = KINDS.get(key)
+        if info is not None and len(info.served_versions) == 1 and info.group not in ISTIO_GROUPS:
+            return known_target(info), info.api_version, info.kind
+        served = self.discovery().target_for_key(key)
+        if served is None:
+            raise ClusterError(f"the cluster does not serve {key}")
+        api_version = f"{served.group}/{served.version}" if served.group else served.version
+        return served.target, api_version, served.kind
+
+    def _target_of(self, obj: Mapping[str, Any]) -> rq.Target:
+        """Where an object (any kind, from its apiVersion and kind) is served."""
+        api_version, kind = str(obj.get("apiVersion") or ""), str(obj.get("kind") or "")
+        group, version = group_of(api_version), api_version.rpartition("/")[2]
+        info = KINDS.get(kind_key(api_version, kind))
+        if info is not None and info.group == group:
+            return known_target(info, version)
+        served = self.discovery().find_kind(group, kind, version)
+        if served is None:
+            raise ClusterError(f"the cluster does not serve {kind} in {api_version or 'no apiVersion'}")
+        return served.target
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def list(self, key: str, namespace: str | None = None, label_selector: Any = None,
+             field_selector: Any = None) -> list[Obj]:
+        """Every object of a kind (cluster-wide when ``namespace`` is None), all pages."""
+        target, api_version, kind = self._target(key)
+        return self._list(target, api_version, kind, namespace, label_selector, field_selector)
+
+    def list_resource(self, group: str, version: str, plural: str, namespace: str | None = None,
+                      label_selector: Any = None) -> Objs:
+        """LIST by group/version/plural (CRD-backed kinds included; Kind from discovery)."""
+        served = self.discovery().find(group, plural, (version,))
+        target = served.target if served else rq.Target(group, version, plural, namespace is not None)
+        api_version = f"{group}/{version}" if group else version
+        return self._list(target, api_version, served.kind if served else "", namespace, label_selector)
+
+    def _list(self, target: rq.Target, api_version: str, kind: str, namespace: str | None,
+              label_selector: Any = None, field_selector: Any = None) -> Objs:
+        """Paginate (limit 500 + continue); on 410 Gone while paging, restart once."""
+        ns = namespace if target.namespaced else None
+        for restarted in (False, True):
+            items: Objs = []
+            token: str | None = None
+            while True:
+                req = rq.list_request(target, ns, label_selector, field_selector, token)
+                resp = self._execute(req)
+                if resp.status == 410 and token and not restarted:
+                    log.debug("list %s expired while paging; restarting", req.path)
+                    break
+                if resp.status >= 400:
+                    raise failures.status_error(req, resp.status, resp.data)
+                doc = json.loads(resp.data)
+                items.extend(doc.get("items") or [])
+                token = (doc.get("metadata") or {}).get("continue") or None
+                if not token:
+                    kind = kind or str(doc.get("kind", "")).removesuffix("List")
+                    return _fill_type(items, api_version, kind)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def get(self, key: str, name: str, namespace: str | None = None) -> Obj | None:
+        """One object, or None when it does not exist."""
+        target, _, _ = self._target(key)
+        return self._call(rq.get_request(target, name, self._ns(target, namespace)), allow_404=True)
+
+    def get_resource(self, group: str, version: str, plural: str, name: str,
+                     namespace: str | None = None) -> Obj | None:
+        """One object by group/version/plural, or None when it does not exist."""
+        target = rq.Target(group, version, plural, namespace is not None)
+        return self._call(rq.get_request(target, name, namespace), allow_404=True)
+
+    def _ns(self, target: rq.Target, namespace: str | None) -> str | None:
+        if not target.namespaced:
+            return None
+        return namespace or self.default_namespace
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def create(self, obj: Obj, dry_run: bool = False) -> Obj:
+        """POST a new object (never retried)."""
+        target = self._target_of(obj)
+        return self._json(rq.create_request(target, obj, self._ns(target, _meta_ns(obj)), dry_run))
+
+    def merge_patch(self, key: str, name: str, patch: Obj, namespace: str | None = None,
+                    dry_run: bool = False) -> Obj:
+        """JSON merge patch (RFC 7386): fields not in ``patch`` are kept."""
+        return self._patch(key, name, patch, rq.MERGE_PATCH, namespace, dry_run)
+
+    def strategic_patch(self, key: str, name: str, patch: Obj, namespace: str | None = None,
+                        dry_run: bool = False) -> Obj:
+        """Strategic merge patch (built-in kinds): lists merge by their keys."""
+        return self._patch(key, name, patch, rq.STRATEGIC_PATCH, namespace, dry_run)
+
+    def _patch(self, key: str, name: str, patch: Obj, content_type: str, namespace: str | None,
+               dry_run: bool) -> Obj:
+        target, _, _ = self._target(key)
+        return self._json(rq.patch_request(target, name, patch, content_type,
+                                           self._ns(target, namespace), dry_run))
+
+    def apply(self, obj: Obj, dry_run: bool = False, force: bool = True) -> Obj:
+        """Server-side apply as field manager ``meshctl`` (idempotent, so retried)."""
+        target = self._target_of(obj)
+        return self._json(rq.apply_request(target, obj, self._ns(target, _meta_ns(obj)), dry_run, force))
+
+    def delete(self, key: str, name: str, namespace: str | None = None, dry_run: bool = False) -> bool:
+        """Delete one object; False when it did not exist."""
+        target, _, _ = self._target(key)
+        return self._call(rq.delete_request(target, name, self._ns(target, namespace), dry_run),
+                          allow_404=True) is not None
+
+    # -- permissions ------------------------------------------------------------------------
+
+    def can_i(self, verb: str, resource: str, group: str = "", namespace: str | None = None,
+              subresource: str | None = None, name: str | None = None) -> bool:
+        """Whether the current user may ``verb`` the resource (a SelfSubjectAccessReview)."""
+        doc = self._json(rq.access_review_request(verb, resource, group, namespace, subresource, name))
+        return bool((doc.get("status") or {}).get("allowed"))
+
+
+def _meta_ns(obj: Mapping[str, Any]) -> str | None:
+    return (obj.get("metadata") or {}).get("namespace") or None
+
+
+def _fill_type(items: list[Obj], api_version: str, kind: str) -> list[Obj]:
+    """LIST items come without apiVersion/kind; fill them in (in place, cheaply)."""
+    for item in items:
+        if "kind" not in item:
+            item["kind"] = kind
+        if "apiVersion" not in item:
+            item["apiVersion"] = api_version
+    return items
+
+
+_CLIENTS: dict[tuple[Any, ...], ClusterClient] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def _cache_key(opts: ClusterOptions) -> tuple[Any, ...]:
+    env = tuple(os.environ.get(k) for k in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST", "HOME"))
+    return (opts.kubeconfig, opts.context, opts.timeout, env)
+
+
+def get_client(opts: ClusterOptions) -> ClusterClient:
+    """The client for these options (cached: one per command). The deadline starts here."""
+    key = _cache_key(opts)
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(key)
+        if client is None:
+            resolved = resolve(opts.kubeconfig, opts.context)
+            client = ClusterClient(resolved, build_api_client(resolved), opts.timeout)
+            _CLIENTS[key] = client
+        return client
+
+
+def reset_clients() -> None:
+    """Forget cached clients (tests; a new command)."""
+    with _CLIENTS_LOCK:
+        for client in _CLIENTS.values():
+            client._api.close()
+        _CLIENTS.clear()

@@ -1,0 +1,127 @@
+"""The I/O edge: send an ApiRequest through the ``kubernetes`` client and return raw bytes.
+
+``kubernetes`` is imported inside functions only, so importing this module stays cheap.
+Responses are never deserialized into the client's model classes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from meshctl.cluster.kubeconfig import ResolvedConfig
+from meshctl.cluster.requests import ApiRequest
+from meshctl.errors import ClusterError
+
+log = logging.getLogger("meshctl.cluster")
+USER_AGENT = "meshctl/0.1"
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    """An HTTP answer: status, headers (lower-case keys) and the undecoded body."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    data: bytes = b""
+
+
+class ConnectionFailed(Exception):
+    """The request did not get an HTTP answer. ``kind`` is refused, dropped, timeout or tls."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail
+
+
+def build_api_client(resolved: ResolvedConfig) -> Any:
+    """A ``kubernetes.client.ApiClient`` for the resolved connection, urllib3 retries off."""
+    from kubernetes import client as k
+    from kubernetes.config.config_exception import ConfigException
+
+    cfg = k.Configuration()
+    try:
+        if resolved.in_cluster:
+            _load_in_cluster(resolved, cfg)
+        else:
+            from kubernetes.config.kube_config import KubeConfigLoader
+
+            KubeConfigLoader(config_dict=resolved.kubeconfig, active_context=resolved.context_name,
+                             config_base_path="").load_and_set(cfg)
+    except ConfigException as exc:
+        raise ClusterError(f"invalid cluster configuration for context {resolved.context_name}: "
+                           f"{exc}") from None
+    cfg.retries = False  # meshctl retries itself, within the deadline; fail fast on refusals
+    api = k.ApiClient(cfg)
+    api.user_agent = USER_AGENT
+    return api
+
+
+def _load_in_cluster(resolved: ResolvedConfig, cfg: Any) -> None:
+    from kubernetes.config.incluster_config import InClusterConfigLoader
+
+    host, _, port = resolved.server.removeprefix("https://").rpartition(":")
+    environ = {"KUBERNETES_SERVICE_HOST": host.strip("[]"), "KUBERNETES_SERVICE_PORT": port}
+    InClusterConfigLoader(token_filename=resolved.token_file, cert_filename=resolved.ca_file,
+                          environ=environ).load_and_set(cfg)
+
+
+def _classify(exc: BaseException) -> ConnectionFailed:
+    """Map urllib3/socket exceptions to refused, timeout, dropped or tls."""
+    import http.client
+
+    import urllib3.exceptions as u3
+
+    if isinstance(exc, u3.MaxRetryError) and exc.reason is not None:
+        exc = exc.reason
+    if isinstance(exc, u3.NameResolutionError):
+        return ConnectionFailed("refused", "host name not found")
+    if isinstance(exc, u3.NewConnectionError | ConnectionRefusedError):
+        text = str(exc).lower()
+        why = "connection refused" if "refused" in text else _last_clause(str(exc))
+        return ConnectionFailed("refused", why)
+    if isinstance(exc, u3.SSLError):
+        return ConnectionFailed("tls", f"TLS handshake failed: {_last_clause(str(exc))}")
+    if isinstance(exc, u3.TimeoutError | TimeoutError):
+        return ConnectionFailed("timeout", "timed out")
+    if isinstance(exc, u3.ProtocolError | ConnectionError | http.client.HTTPException):
+        return ConnectionFailed("dropped", "the connection was dropped")
+    return ConnectionFailed("dropped", f"{type(exc).__name__}: {_last_clause(str(exc))}")
+
+
+def _last_clause(text: str) -> str:
+    return text.rsplit(": ", 1)[-1].strip(" ')\"") or text
+
+
+def send(api: Any, req: ApiRequest, timeout: float) -> RawResponse:
+    """Send one request with a total timeout; raise ConnectionFailed when no answer came."""
+    import urllib3.exceptions as u3
+    from kubernetes.client.exceptions import ApiException
+
+    headers = {"Accept": "application/json"}
+    if req.content_type:
+        headers["Content-Type"] = req.content_type
+    log.debug("%s", req.describe())  # never the body: it may carry Secret data
+    method, url, headers, body, _ = api.param_serialize(
+        req.method, req.path, query_params=list(req.query), header_params=headers,
+        body=req.body, auth_settings=["BearerToken"])
+    resp = None
+    try:
+        resp = api.call_api(method, url, header_params=headers, body=body,
+                            _request_timeout=max(timeout, 0.001))
+        data = resp.read()
+    except ApiException as exc:  # raised by the REST layer for TLS failures (status 0)
+        raise ConnectionFailed("tls", f"TLS handshake failed: {_last_clause(str(exc.reason))}") from None
+    except (u3.HTTPError, OSError) as exc:
+        raise _classify(exc) from None
+    finally:
+        _release(resp)
+    return RawResponse(resp.status, {k.lower(): v for k, v in resp.headers.items()}, data or b"")
+
+
+def _release(resp: Any) -> None:
+    raw = getattr(resp, "response", None)
+    if raw is not None:
+        raw.release_conn()

@@ -1,0 +1,87 @@
+"""CustomResourceDefinitions for every Istio kind, generated from the same schemas as validation."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from meshctl.kinds import KINDS
+from meshctl.schemas.build import Schema
+from meshctl.schemas.openapi import PRESERVE, to_structural
+from meshctl.schemas.registry import inlined_spec_schema, schema_kinds, served_versions, storage_version
+
+#: Istio's short names for its kinds.
+SHORT_NAMES: dict[str, tuple[str, ...]] = {
+    "VirtualService": ("vs",),
+    "DestinationRule": ("dr",),
+    "Gateway": ("gw",),
+    "ServiceEntry": ("se",),
+    "Sidecar": (),
+    "EnvoyFilter": (),
+    "WorkloadEntry": ("we",),
+    "WorkloadGroup": ("wg",),
+    "ProxyConfig": (),
+    "PeerAuthentication": ("pa",),
+    "AuthorizationPolicy": ("ap",),
+    "RequestAuthentication": ("ra",),
+    "Telemetry": ("telemetry",),
+    "WasmPlugin": (),
+}
+
+#: Categories used by ``kubectl get istio-io``.
+_CATEGORIES: dict[str, str] = {
+    "networking.istio.io": "networking-istio-io",
+    "security.istio.io": "security-istio-io",
+    "telemetry.istio.io": "telemetry-istio-io",
+    "extensions.istio.io": "extensions-istio-io",
+}
+
+
+def _object_schema(kind: str) -> Schema:
+    """The whole object's structural schema for one version."""
+    return {
+        "type": "object",
+        "properties": {
+            "spec": to_structural(inlined_spec_schema(kind)),
+            "status": {"type": "object", PRESERVE: True},
+        },
+    }
+
+
+def _version(kind: str, name: str, schema: Schema) -> dict[str, Any]:
+    return {
+        "name": name,
+        "served": True,
+        "storage": name == storage_version(kind),
+        "schema": {"openAPIV3Schema": copy.deepcopy(schema)},
+        "subresources": {"status": {}},
+    }
+
+
+def istio_crd(kind: str, labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The apiextensions.k8s.io/v1 CustomResourceDefinition for one Istio kind."""
+    info = KINDS[kind]
+    schema = _object_schema(kind)
+    names: dict[str, Any] = {"kind": info.kind, "listKind": f"{info.kind}List", "plural": info.plural,
+                             "singular": info.kind.lower(),
+                             "categories": ["istio-io", _CATEGORIES[info.group]]}
+    if SHORT_NAMES.get(kind):
+        names["shortNames"] = list(SHORT_NAMES[kind])
+    return {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": f"{info.plural}.{info.group}", "labels": dict(sorted((labels or {}).items()))},
+        "spec": {
+            "group": info.group,
+            "names": names,
+            "scope": "Namespaced" if info.namespaced else "Cluster",
+            "versions": [_version(kind, v, schema) for v in served_versions(kind)],
+        },
+    }
+
+
+def istio_crds(labels: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """One CRD per Istio kind, sorted by name; ``labels`` go on every CRD. Deterministic."""
+    crds = [istio_crd(kind, labels) for kind in schema_kinds()]
+    return sorted(crds, key=lambda c: c["metadata"]["name"])

@@ -1,0 +1,103 @@
+"""The live snapshot: one LIST per kind (and scope), unavailable kinds, origins, and 5,000 pods."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import pytest
+
+from meshctl.sources.live import load_live, scopes
+
+from .conftest import crd, options, pod
+
+DISCOVERY = re.compile(r"^/(api|apis|version)(/[^/]+)?(/v[^/]+)?/?$")
+SERVICE = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "default"},
+           "spec": {"ports": [{"name": "foo", "port": 80, "targetPort": 80}], "selector": {"app": "web"}}}
+
+
+def _list_paths(fake_api: Any) -> dict[str, int]:
+    return {p: n for (m, p), n in fake_api.requests.items() if m == "GET" and not DISCOVERY.match(p)}
+
+
+def test_scopes() -> None:
+    assert scopes(True, "foo", False, "default") == ["foo", "istio-system"]
+    assert scopes(True, None, False, "team") == ["team", "istio-system"]
+    assert scopes(True, "istio-system", False, "x") == ["istio-system"]
+    assert scopes(True, "foo", True, "x") == [None]
+    assert scopes(False, "foo", False, "x") == [None]
+
+
+def test_load_live_namespace_scope_and_origin(fake_api: Any) -> None:
+    fake_api.add({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "foo"}})
+    fake_api.add(pod("a", "foo"))
+    fake_api.add(pod("b", "bar"))
+    fake_api.add(pod("istiod", "istio-system"))
+    fake_api.reset_counters()
+    live = load_live(options(fake_api), {"Pod", "Namespace", "VirtualService", "MeshConfig"}, "foo", False)
+    assert sorted(r.ref() for r in live.resources if r.kind == "Pod") == ["foo/a", "istio-system/istiod"]
+    assert live.unavailable == frozenset({"VirtualService"})
+    assert {r.origin.cluster for r in live.resources} == {"fake"}
+    assert all(r.origin.path is None for r in live.resources)
+    assert _list_paths(fake_api) == {"/api/v1/namespaces/foo/pods": 1,
+                                     "/api/v1/namespaces/istio-system/pods": 1, "/api/v1/namespaces": 1}
+
+
+def test_load_live_default_namespace_and_all(fake_api: Any) -> None:
+    fake_api.add(pod("a", "default"))
+    fake_api.add(pod("b", "bar"))
+    live = load_live(options(fake_api), {"Pod"}, None, False)
+    assert [r.ref() for r in live.resources] == ["default/a"]
+    fake_api.reset_counters()
+    live = load_live(options(fake_api), {"Pod"}, None, True)
+    assert sorted(r.ref() for r in live.resources) == ["bar/b", "default/a"]
+    assert _list_paths(fake_api) == {"/api/v1/pods": 1}
+
+
+def test_istio_kinds_when_crds_are_installed(fake_api: Any) -> None:
+    fake_api.add(crd("networking.istio.io", "VirtualService", "virtualservices", ("v1", "v1beta1")))
+    fake_api.add({"apiVersion": "networking.istio.io/v1", "kind": "VirtualService",
+                  "metadata": {"name": "r", "namespace": "default"}, "spec": {"hosts": ["web"]}})
+    live = load_live(options(fake_api), {"VirtualService", "DestinationRule"}, None, True)
+    assert [(r.key, r.ref()) for r in live.resources] == [("VirtualService", "default/r")]
+    assert live.unavailable == frozenset({"DestinationRule"})
+
+
+def test_verbose_says_which_kinds_are_missing(fake_api: Any, run_cli: Any) -> None:
+    res = run_cli("analyze", "--kubeconfig", fake_api.kubeconfig, "-A", "-v")
+    assert "the cluster does not serve" in res.stderr and "VirtualService" in res.stderr
+    assert "skipped" in res.stderr
+
+
+def test_findings_carry_the_object_reference(fake_api: Any, run_cli: Any) -> None:
+    fake_api.add(SERVICE)
+    res = run_cli("analyze", "--kubeconfig", fake_api.kubeconfig, "-n", "default")
+    assert "IST0118" in res.stdout and "Service default/web" in res.stdout
+    assert ".yaml" not in res.stdout
+
+
+def test_secrets_are_loaded_but_never_printed(fake_api: Any, run_cli: Any) -> None:
+    fake_api.add({"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+                  "metadata": {"name": "s", "namespace": "default"}, "data": {"password": "aHVudGVyMg=="}})
+    live = load_live(options(fake_api), {"Secret"}, None, False)
+    assert [r.name for r in live.resources] == ["s"]
+    res = run_cli("analyze", "--kubeconfig", fake_api.kubeconfig, "-A", "-v", "--debug", "-o", "yaml")
+    assert "aHVudGVyMg" not in res.stdout + res.stderr
+
+
+@pytest.mark.timeout(300)
+def test_five_thousand_pods_list_once_per_page(fake_api: Any, run_cli: Any) -> None:
+    for n in range(50):
+        ns = f"ns{n:02d}"
+        fake_api.add({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+        for i in range(100):
+            fake_api.add(pod(f"p{i:03d}", ns, {"app": f"a{i % 7}"}))
+    fake_api.reset_counters()
+    res = run_cli("analyze", "--kubeconfig", fake_api.kubeconfig, "-A", "-o", "json")
+    assert res.exit_code in (0, 79), res.stderr
+    lists = _list_paths(fake_api)
+    assert all("/namespaces/" not in p or p == "/api/v1/namespaces" for p in lists), lists
+    assert lists["/api/v1/pods"] == math.ceil(5000 / 500)
+    assert all(n == 1 for p, n in lists.items() if p != "/api/v1/pods"), lists
+    assert not [k for k in fake_api.requests if k[0] != "GET"]
