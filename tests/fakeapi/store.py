@@ -246,15 +246,15 @@ class Store:
                 raise not_found(rt.plural, rt.group, name)
             if dry_run:
                 return self._shown(rt, obj)
-            self._remove(rt, key)
-            return self._shown(rt, obj)
+            return self._shown(rt, self._remove(rt, key))
 
-    def _remove(self, rt: ResourceType, key: tuple[str, str]) -> None:
+    def _remove(self, rt: ResourceType, key: tuple[str, str]) -> Obj:
         obj = copy.deepcopy(self._bucket(rt).pop(key))
         _meta(obj)["deletionTimestamp"] = now()
         self._bump(obj)
         self._after_delete(rt, obj)
         self._emit(rt, "DELETED", obj)
+        return obj
 
     # ---- side effects ------------------------------------------------------------------------
 
