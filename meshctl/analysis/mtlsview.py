@@ -32,10 +32,11 @@ class MtlsView:
         root = str(ctx.mesh_config.get("rootNamespace") or ctx.env.istio_namespace)
         self.policies = PeerAuthIndex(ctx.resources.of_kind("PeerAuthentication"), root)
         self.namespaces = {n.name: dict(n.labels) for n in ctx.resources.of_kind("Namespace")}
-        self.workloads: dict[str | None, list[Resource]] = defaultdict(list)
+        self._by_label: dict[tuple[str | None, str, str], list[Resource]] = defaultdict(list)
         for kind in WORKLOAD_KINDS:
             for res in ctx.resources.of_kind(kind):
-                self.workloads[res.namespace].append(res)
+                for key, value in workload_labels(res).items():
+                    self._by_label[(res.namespace, key, str(value))].append(res)
 
     def service_for_host(self, host: str, namespace: str | None) -> Resource | None:
         """The Service a DestinationRule host names, if it is a Kubernetes service."""
@@ -47,8 +48,9 @@ class MtlsView:
         selector = service.spec.get("selector") or {}
         if not selector:
             return []
-        found = [w for w in self.workloads.get(service.namespace, [])
-                 if labels_contain(workload_labels(w), selector)]
+        key, value = min(selector.items(), key=lambda kv: len(self._by_label[(service.namespace, kv[0], str(kv[1]))]))
+        candidates = self._by_label.get((service.namespace, key, str(value)), [])
+        found = [w for w in candidates if labels_contain(workload_labels(w), selector)]
         pods = [w for w in found if w.kind == "Pod"]
         return pods or found
 

@@ -9,7 +9,6 @@ from meshctl.analysis.context import Context
 from meshctl.analysis.registry import Analyzer, register
 from meshctl.analysis.selectors import (
     deployment_in_mesh,
-    index_by_namespace,
     labels_contain,
     namespace_labels,
     template_labels,
@@ -20,10 +19,26 @@ MANAGED_LABEL = "gateway.istio.io/managed"
 WAYPOINT_CONTROLLER = "istio.io-mesh-controller"
 
 
-def matching_services(deployment: Resource, services: list[Resource]) -> list[Resource]:
-    """Services with a non-empty selector that selects the deployment's pod template."""
+def index_by_selector_pair(services: list[Resource]
+                           ) -> dict[tuple[str | None, str, str], list[tuple[int, Resource]]]:
+    """Services keyed by (namespace, one selector pair): a selector is a subset of the labels it
+    selects, so any one of its pairs finds every candidate without scanning all services."""
+    out: dict[tuple[str | None, str, str], list[tuple[int, Resource]]] = defaultdict(list)
+    for position, svc in enumerate(services):
+        selector = svc.spec.get("selector") or {}
+        if selector:
+            key = min(selector)
+            out[(svc.namespace, key, str(selector[key]))].append((position, svc))
+    return out
+
+
+def matching_services(deployment: Resource,
+                      index: dict[tuple[str | None, str, str], list[tuple[int, Resource]]]) -> list[Resource]:
+    """Services with a non-empty selector that selects the deployment's pod template, in input order."""
     labels = template_labels(deployment)
-    return [s for s in services if s.spec.get("selector") and labels_contain(labels, s.spec["selector"])]
+    found = {pos: s for k, v in labels.items() for pos, s in index.get((deployment.namespace, k, str(v)), [])
+             if labels_contain(labels, s.spec["selector"])}
+    return [found[pos] for pos in sorted(found)]
 
 
 def ports_of(svc: Resource) -> list[dict[str, Any]]:
@@ -63,13 +78,13 @@ class MultiServiceAnalyzer(Analyzer):
     def analyze(self, ctx: Context) -> None:
         """Compare, per mesh Deployment, the ports of every Service that selects it."""
         namespaces = namespace_labels(ctx.resources.of_kind("Namespace"))
-        services = index_by_namespace(ctx.resources.of_kind("Service"))
+        services = index_by_selector_pair(ctx.resources.of_kind("Service"))
         for dep in ctx.resources.of_kind("Deployment"):
             if dep.labels.get(MANAGED_LABEL) == WAYPOINT_CONTROLLER:
                 continue
             if not deployment_in_mesh(dep, namespaces):
                 continue
-            selected = matching_services(dep, services.get(dep.namespace, []))
+            selected = matching_services(dep, services)
             self._check_protocols(ctx, dep, selected)
             self._check_target_ports(ctx, dep, selected)
 
