@@ -83,3 +83,15 @@ def load_mesh_networks(path: str | None) -> dict[str, Any]:
     if not path:
         return copy.deepcopy(DEFAULT_MESH_NETWORKS)
     return deep_merge(DEFAULT_MESH_NETWORKS, _read_yaml_map(path, "mesh networks"))
+
+
+def mesh_config_from_configmap(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The mesh config stored in an ``istio`` ConfigMap's ``data.mesh``, merged over the defaults."""
+    text = (body.get("data") or {}).get("mesh")
+    if not text:
+        return None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InputError(f"ConfigMap {body.get('metadata', {}).get('name')}: invalid mesh config: {exc}") from exc
+    return deep_merge(DEFAULT_MESH_CONFIG, data) if isinstance(data, dict) else None

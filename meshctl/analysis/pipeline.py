@@ -15,7 +15,7 @@ from meshctl.analysis.environment import prepare
 from meshctl.analysis.registry import select
 from meshctl.analysis.result import Result, Suppression, annotation_suppressed, finalize
 from meshctl.catalogue import Level
-from meshctl.mesh import load_mesh_config, load_mesh_networks
+from meshctl.mesh import load_mesh_config, load_mesh_networks, mesh_config_from_configmap
 from meshctl.resource import Resource
 from meshctl.snapshot import Snapshot
 from meshctl.sources.files import load_paths
@@ -82,9 +82,21 @@ def load_snapshot(req: AnalyzeRequest, kinds: set[str], extra: Sequence[Resource
                   ) -> tuple[Snapshot, Environment, frozenset[str]]:
     """The snapshot of the request's sources (plus ``extra``), its environment, and unserved kinds."""
     env = build_environment(req)
-    resources, unavailable = _load(req, kinds)
+    resources, unavailable = _load(req, kinds | {"ConfigMap"} if req.use_kube else kinds)
+    if req.use_kube and not req.mesh_config_file:
+        env = replace(env, mesh_config=_cluster_mesh_config(resources, req) or env.mesh_config)
     snapshot = Snapshot(prepare([*resources, *extra], env.mesh_config, req.istio_namespace))
     return snapshot, env, unavailable
+
+
+def _cluster_mesh_config(resources: Sequence[Resource], req: AnalyzeRequest) -> dict[str, object] | None:
+    """The mesh config the cluster's control plane uses (ConfigMap ``istio`` or ``istio-<rev>``)."""
+    names = ("istio",) if req.revision in ("", "default") else (f"istio-{req.revision}", "istio")
+    for name in names:
+        for res in resources:
+            if res.key == "ConfigMap" and res.namespace == req.istio_namespace and res.name == name:
+                return mesh_config_from_configmap(res.body)
+    return None
 
 
 @contextmanager

@@ -1,0 +1,1 @@
+"""Mesh config analyzers: proxy metadata and configuration scoping."""
