@@ -18,9 +18,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from meshctl.cli.app import app, normalize_argv
 
+    from meshctl.deadline import deadline, explicit_timeout
+
     args = normalize_argv(list(sys.argv[1:] if argv is None else argv)) or ["--help"]
     try:
-        rv = app.main(args=args, prog_name="meshctl", standalone_mode=False)
+        with deadline(explicit_timeout(args)):
+            rv = app.main(args=args, prog_name="meshctl", standalone_mode=False)
         return int(rv) if isinstance(rv, int) else ExitCode.OK
     except MeshctlError as exc:
         sys.stderr.write(f"Error: {_one_line(str(exc))}\n")

@@ -144,3 +144,29 @@ def test_python_dash_m_and_no_heavy_imports_at_startup() -> None:
     assert out.strip().endswith("0 []")
     res = subprocess.run([sys.executable, "-m", "meshctl", "version", "--short"], capture_output=True, text=True)
     assert res.returncode == 0 and res.stdout.strip()
+
+
+def test_timeout_bounds_offline_work(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import meshctl.analysis.pipeline as pipeline
+
+    def slow_analyze(*args: object, **kwargs: object) -> None:
+        time.sleep(30)
+
+    monkeypatch.setattr(pipeline, "analyze", slow_analyze)
+    path = tmp_path / "svc.yaml"
+    path.write_text(BAD_PORTS)
+    start = time.monotonic()
+    res = run_cli("analyze", "-f", str(path), "--timeout", "0.5")
+    assert res.exit_code == 1 and "timed out after 0.5s" in res.stderr
+    assert time.monotonic() - start < 5
+
+
+def test_explicit_timeout_parsing() -> None:
+    from meshctl.deadline import explicit_timeout
+
+    assert explicit_timeout(["analyze", "--timeout", "5"]) == 5.0
+    assert explicit_timeout(["analyze", "--timeout=2.5"]) == 2.5
+    assert explicit_timeout(["analyze"]) is None
+    assert explicit_timeout(["analyze", "--timeout", "soon"]) is None
