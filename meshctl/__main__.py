@@ -17,7 +17,6 @@ def main(argv: list[str] | None = None) -> int:
     import typer
 
     from meshctl.cli.app import app, normalize_argv
-
     from meshctl.deadline import deadline, explicit_timeout
 
     args = normalize_argv(list(sys.argv[1:] if argv is None else argv)) or ["--help"]
