@@ -117,9 +117,29 @@ complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcomma
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -s A
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -s n
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l dry-run
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l filename
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l install-completion
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l no-color
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l no-wait
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l profile
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l revision
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l set
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l show-completion
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l skip-confirmation
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l skip-precheck
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l verbose
+complete -c meshctl -n '__fish_seen_subcommand_from install' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from install' -s p
+complete -c meshctl -n '__fish_seen_subcommand_from install' -s r
+complete -c meshctl -n '__fish_seen_subcommand_from install' -s s
+complete -c meshctl -n '__fish_seen_subcommand_from install' -s v
+complete -c meshctl -n '__fish_seen_subcommand_from install' -s y
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l filename
@@ -142,9 +162,22 @@ complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -s f
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -s i
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -s r
+complete -c meshctl -n '__fish_seen_subcommand_from manifest' -f -a generate
 complete -c meshctl -n '__fish_seen_subcommand_from manifest' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from manifest' -l install-completion
 complete -c meshctl -n '__fish_seen_subcommand_from manifest' -l show-completion
+complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l filename
+complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l profile
+complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l revision
+complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l set
+complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -s p
+complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -s r
+complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -s s
 complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a all
 complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a b
 complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a bootstrap
@@ -303,6 +336,7 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l address
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l admin-url
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l cluster
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l compare-k8s
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l file
@@ -320,6 +354,7 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l address
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l admin-url
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l cluster
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l compare-k8s
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l file
@@ -337,6 +372,7 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l address
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l admin-url
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l cluster
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l compare-k8s
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l file
@@ -480,7 +516,33 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -s f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -s n
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l check
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l failure-threshold
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l filename
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l from-version
 complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l ignore-unknown
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l istioNamespace
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l list
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l no-color
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l output-threshold
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l profile
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l revision
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l suppress
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l verbose
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -s L
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -s S
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -s i
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -s p
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -s r
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -s v
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a all
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a b
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a bootstrap
@@ -639,6 +701,7 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l address
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l admin-url
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l cluster
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l compare-k8s
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l file
@@ -656,6 +719,7 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l address
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l admin-url
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l cluster
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l compare-k8s
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l file
@@ -673,6 +737,7 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l address
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l admin-url
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l cluster
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l compare-k8s
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l file
@@ -816,8 +881,38 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -s f
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -s n
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l dry-run
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l istioNamespace
+complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l purge
+complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l revision
+complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l skip-confirmation
+complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l verbose
+complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -s i
+complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -s r
+complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -s v
+complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -s y
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l filename
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l profile
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l revision
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l set
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l verbose
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -s p
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -s r
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -s s
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -s v
 complete -c meshctl -n '__fish_seen_subcommand_from version' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from version' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from version' -l short

@@ -25,9 +25,10 @@ _meshctl_words() {
         "inject enable") words="--context --debug --dry-run --help --kubeconfig --namespace --revision --timeout -n -r" ;;
         "inject iptables") words="--context --debug --filename --format --help --injectConfigFile --injection-config --istioNamespace --kubeconfig --mesh-config --meshConfigFile --namespace --no-use-kube --timeout --use-kube --values --valuesFile -f -i -n" ;;
         "inject status") words="--all-namespaces --context --debug --help --kubeconfig --namespace --output --timeout -A -n -o" ;;
-        "install") words="--help --install-completion --show-completion" ;;
+        "install") words="--context --debug --dry-run --filename --help --install-completion --kubeconfig --no-color --no-wait --profile --revision --set --show-completion --skip-confirmation --skip-precheck --timeout --verbose -f -p -r -s -v -y" ;;
         "kube-inject") words="--context --debug --filename --help --injectConfigFile --injection-config --istioNamespace --kubeconfig --mesh-config --meshConfigFile --native-sidecar --no-use-kube --output --revision --timeout --use-kube --values --valuesFile -f -i -o -r" ;;
-        "manifest") words="--help --install-completion --show-completion" ;;
+        "manifest") words="generate --help --install-completion --show-completion" ;;
+        "manifest generate") words="--debug --filename --help --output --profile --revision --set -f -o -p -r -s" ;;
         "pc") words="all b bootstrap c cluster clusters diff dump ecds endpoint endpoints ep l listener listeners r route routes s secret secrets --help --install-completion --show-completion" ;;
         "pc all") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout --with-headers -f -n -o" ;;
         "pc b") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
@@ -38,9 +39,9 @@ _meshctl_words() {
         "pc diff") words="--context --debug --help --kubeconfig --namespace --output --proxy-admin-port --timeout -n -o" ;;
         "pc dump") words="--admin-url --context --debug --file --help --include-eds --kubeconfig --namespace --output --proxy-admin-port --stale-after --stale-pushes --timeout --type -f -n -o" ;;
         "pc ecds") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
-        "pc endpoint") words="--address --admin-url --cluster --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --status --timeout -f -n -o" ;;
-        "pc endpoints") words="--address --admin-url --cluster --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --status --timeout -f -n -o" ;;
-        "pc ep") words="--address --admin-url --cluster --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --status --timeout -f -n -o" ;;
+        "pc endpoint") words="--address --admin-url --cluster --compare-k8s --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --status --timeout -f -n -o" ;;
+        "pc endpoints") words="--address --admin-url --cluster --compare-k8s --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --status --timeout -f -n -o" ;;
+        "pc ep") words="--address --admin-url --cluster --compare-k8s --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --status --timeout -f -n -o" ;;
         "pc l") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --timeout --type -f -n -o" ;;
         "pc listener") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --timeout --type -f -n -o" ;;
         "pc listeners") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --timeout --type -f -n -o" ;;
@@ -50,7 +51,7 @@ _meshctl_words() {
         "pc s") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
         "pc secret") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
         "pc secrets") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
-        "precheck") words="--help" ;;
+        "precheck") words="--check --context --debug --failure-threshold --filename --from-version --help --ignore-unknown --istioNamespace --kubeconfig --list --no-color --output --output-threshold --profile --revision --suppress --timeout --verbose -L -S -f -i -o -p -r -v" ;;
         "proxy-config") words="all b bootstrap c cluster clusters diff dump ecds endpoint endpoints ep l listener listeners r route routes s secret secrets --help --install-completion --show-completion" ;;
         "proxy-config all") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout --with-headers -f -n -o" ;;
         "proxy-config b") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
@@ -61,9 +62,9 @@ _meshctl_words() {
         "proxy-config diff") words="--context --debug --help --kubeconfig --namespace --output --proxy-admin-port --timeout -n -o" ;;
         "proxy-config dump") words="--admin-url --context --debug --file --help --include-eds --kubeconfig --namespace --output --proxy-admin-port --stale-after --stale-pushes --timeout --type -f -n -o" ;;
         "proxy-config ecds") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
-        "proxy-config endpoint") words="--address --admin-url --cluster --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --status --timeout -f -n -o" ;;
-        "proxy-config endpoints") words="--address --admin-url --cluster --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --status --timeout -f -n -o" ;;
-        "proxy-config ep") words="--address --admin-url --cluster --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --status --timeout -f -n -o" ;;
+        "proxy-config endpoint") words="--address --admin-url --cluster --compare-k8s --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --status --timeout -f -n -o" ;;
+        "proxy-config endpoints") words="--address --admin-url --cluster --compare-k8s --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --status --timeout -f -n -o" ;;
+        "proxy-config ep") words="--address --admin-url --cluster --compare-k8s --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --status --timeout -f -n -o" ;;
         "proxy-config l") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --timeout --type -f -n -o" ;;
         "proxy-config listener") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --timeout --type -f -n -o" ;;
         "proxy-config listeners") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --timeout --type -f -n -o" ;;
@@ -73,8 +74,8 @@ _meshctl_words() {
         "proxy-config s") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
         "proxy-config secret") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
         "proxy-config secrets") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
-        "uninstall") words="--help" ;;
-        "verify-install") words="--help" ;;
+        "uninstall") words="--context --debug --dry-run --help --istioNamespace --kubeconfig --purge --revision --skip-confirmation --timeout --verbose -i -r -v -y" ;;
+        "verify-install") words="--context --debug --filename --help --kubeconfig --output --profile --revision --set --timeout --verbose -f -o -p -r -s -v" ;;
         "version") words="--help --output --short -o" ;;
     esac
     echo "$words"

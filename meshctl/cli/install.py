@@ -1,32 +1,246 @@
-"""``meshctl install``, ``manifest``, ``verify-install``, ``uninstall`` (not implemented yet)."""
+"""``meshctl install``, ``manifest generate``, ``verify-install`` and ``uninstall``."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
 
-from meshctl.errors import NotImplementedYet
+from meshctl.cli import options as o
+from meshctl.cli.output import emit, note
+from meshctl.errors import ExitCode, MeshctlError, UsageError
 
-app = typer.Typer(help="Install the Istio control plane (not implemented yet).", invoke_without_command=True)
-manifest_app = typer.Typer(help="Generate install manifests (not implemented yet).", no_args_is_help=True)
+if TYPE_CHECKING:
+    from meshctl.install.config import InstallConfig
+
+app = typer.Typer(help="Install the Istio control plane (server-side apply, idempotent).",
+                  invoke_without_command=True)
+manifest_app = typer.Typer(help="Generate install manifests.", no_args_is_help=True)
+
+Profile = Annotated[str | None, typer.Option("--profile", "-p", help="Profile: default, demo, minimal, "
+                                             "empty, ambient, remote.", show_default=False)]
+Set = Annotated[list[str] | None, typer.Option(
+    "--set", "-s", help="Override a setting: path=value (e.g. values.pilot.autoscaleEnabled=false, "
+    "hub=..., tag=...). Repeatable.")]
+Overlay = Annotated[list[str] | None, typer.Option(
+    "--filename", "-f", help="IstioOperator overlay file (- for stdin). Repeatable.")]
+Revision = Annotated[str | None, typer.Option("--revision", "-r", help="Control-plane revision.")]
+Yes = Annotated[bool, typer.Option("--skip-confirmation", "-y", help="Do not ask for confirmation.")]
 
 
-@app.callback()
-def install() -> None:
-    """Install the Istio control plane (not implemented yet)."""
-    raise NotImplementedYet("'meshctl install' is not implemented yet")
+def _config(profile: str | None, sets: list[str] | None, files: list[str] | None,
+            revision: str | None) -> InstallConfig:
+    from meshctl.install.config import build_config
+
+    return build_config(profile, files or [], sets or [], revision)
+
+
+def _objects(cfg: InstallConfig) -> list[dict[str, Any]]:
+    from meshctl.install.manifest import build
+
+    return build(cfg)
+
+
+@manifest_app.callback()
+def manifest() -> None:
+    """Generate install manifests."""
 
 
 @manifest_app.command("generate")
-def generate() -> None:
-    """Print the install manifest (not implemented yet)."""
-    raise NotImplementedYet("'meshctl manifest generate' is not implemented yet")
+def generate(
+    profile: Profile = None,
+    set_: Set = None,
+    filename: Overlay = None,
+    revision: Revision = None,
+    output: Annotated[str, typer.Option("--output", "-o", help="yaml or json.")] = "yaml",
+    debug: o.Debug = False,
+) -> None:
+    """Print the install manifest (deterministic: same input, same bytes)."""
+    from meshctl.install.manifest import FORMATS, render
+
+    o.set_debug(debug)
+    if output not in FORMATS:
+        raise UsageError(f"unknown output format {output!r}; use yaml or json")
+    emit(render(_objects(_config(profile, set_, filename, revision)), output))
 
 
-def verify_install() -> None:
-    """Compare the cluster with the install manifest (not implemented yet)."""
-    raise NotImplementedYet("'meshctl verify-install' is not implemented yet")
+def _confirm(question: str, yes: bool) -> None:
+    """Ask on a terminal; without one, -y is required."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError("confirmation needed but stdin is not a terminal; pass -y to proceed")
+    if not typer.confirm(question, default=False, err=True):
+        raise MeshctlError("cancelled; nothing was changed")
 
 
-def uninstall() -> None:
-    """Remove what meshctl installed (not implemented yet)."""
-    raise NotImplementedYet("'meshctl uninstall' is not implemented yet")
+def _precheck(cfg: InstallConfig, cluster: Any) -> None:
+    """Run meshctl's prechecks; findings at Error stop the install (exit 79)."""
+    from meshctl.precheck.model import PrecheckRequest
+    from meshctl.precheck.runner import run_prechecks
+
+    result = run_prechecks(cluster, PrecheckRequest(profile=cfg.profile, revision=cfg.revision or None,
+                                                    istio_namespace=cfg.namespace))
+    if result.exit_code != ExitCode.OK:
+        from meshctl.report import renderer
+
+        sys.stderr.write(renderer("log")(result))
+        raise MeshctlError("precheck found problems; fix them or pass --skip-precheck", ExitCode.FINDINGS)
+
+
+@contextmanager
+def _reporter(total: int, color: bool) -> Iterator[Callable[[str, dict[str, Any]], None]]:
+    """A rich progress bar on a terminal, plain ``outcome Kind ns/name`` lines otherwise."""
+    from meshctl.install.manifest import describe
+
+    if not sys.stderr.isatty():
+        yield lambda outcome, obj: emit(f"{outcome} {describe(obj)}\n")
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    console = Console(stderr=True, no_color=not color)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("Installing", total=total)
+
+        def show(outcome: str, obj: dict[str, Any]) -> None:
+            if outcome == "waiting":
+                bar.update(task, description="Waiting for CRDs to be Established")
+                return
+            bar.update(task, advance=1, description=f"{outcome} {describe(obj)}")
+
+        yield show
+
+
+def _print_plan(objects: list[dict[str, Any]], verb: str) -> None:
+    from meshctl.install.manifest import describe, phase_of
+
+    for obj in objects:
+        emit(f"{verb} [{phase_of(obj)}] {describe(obj)}\n")
+    emit(f"{len(objects)} objects; dry run, nothing was changed\n")
+
+
+@app.callback()
+def install(
+    ctx: typer.Context,
+    profile: Profile = None,
+    set_: Set = None,
+    filename: Overlay = None,
+    revision: Revision = None,
+    yes: Yes = False,
+    dry_run: o.DryRun = None,
+    skip_precheck: Annotated[bool, typer.Option("--skip-precheck", help="Do not run prechecks first.")] = False,
+    no_wait: Annotated[bool, typer.Option("--no-wait", help="Do not wait for workloads to be ready.")] = False,
+    timeout: o.Timeout = 300.0,
+    kubeconfig: o.Kubeconfig = None,
+    context: o.Context = None,
+    verbose: o.Verbose = False,
+    no_color: o.NoColor = False,
+    debug: o.Debug = False,
+) -> None:
+    """Install (or update) the control plane: precheck, confirm, apply in order, wait until ready."""
+    if ctx.invoked_subcommand:
+        return
+    o.set_debug(debug)
+    mode = o.dry_run_mode(dry_run)
+    cfg = _config(profile, set_, filename, revision)
+    objects = _objects(cfg)
+    if not objects:
+        emit("the configuration installs nothing\n")
+        return
+    if mode == "client":
+        _print_plan(objects, "would apply")
+        return
+    from meshctl.cluster.client import get_client
+    from meshctl.install import apply, readiness
+
+    cluster = o.cluster_options(kubeconfig, context, timeout, verbose)
+    if not skip_precheck:
+        _precheck(cfg, cluster)
+    _confirm(f"Install profile {cfg.profile!r} (revision {cfg.rev_label}, {len(objects)} objects)?", yes)
+    client = get_client(cluster)
+    with _reporter(len(objects), o.colors_enabled(no_color)) as notify:
+        report = apply.install(client, objects, notify, crd_timeout=timeout, dry_run=mode == "server")
+    emit(f"{len(objects)} objects: {report.count('created')} created, {report.count('configured')} "
+         f"configured, {report.count('unchanged')} unchanged{' (server dry run)' if mode else ''}\n")
+    if no_wait or mode:
+        return
+    # Stop polling a little before the client's own deadline, so the error names the stragglers.
+    left = max(0.0, client.deadline.remaining() - min(2.0, timeout / 4))
+    readiness.wait_ready(lambda obj: apply.fetch(client, obj), objects, left, on_wait=note)
+    emit("control plane ready\n")
+
+
+def verify_install(
+    profile: Profile = None,
+    set_: Set = None,
+    filename: Overlay = None,
+    revision: Revision = None,
+    output: Annotated[str, typer.Option("--output", "-o", help="log, table, json, yaml, sarif, junit.")] = "log",
+    kubeconfig: o.Kubeconfig = None,
+    context: o.Context = None,
+    timeout: o.Timeout = 30.0,
+    verbose: o.Verbose = False,
+    debug: o.Debug = False,
+) -> None:
+    """Compare the cluster with the install manifest: missing, drifted or unready objects (exit 79)."""
+    from meshctl.analysis.result import Result, finalize
+    from meshctl.cluster.client import get_client
+    from meshctl.install import apply, verify
+    from meshctl.install.uninstall import OWNED_KINDS
+    from meshctl.report import renderer
+
+    o.set_debug(debug)
+    render = renderer(output)
+    cfg = _config(profile, set_, filename, revision)
+    objects = _objects(cfg)
+    client = get_client(o.cluster_options(kubeconfig, context, timeout, verbose))
+    live = verify.gather(lambda obj: apply.fetch(client, obj), objects)
+    selector = f"app.kubernetes.io/managed-by=meshctl,install.meshctl.io/revision={cfg.rev_label}"
+    labelled = [obj for key in OWNED_KINDS for obj in client.list(key, label_selector=selector)]
+    result = Result(finalize(verify.compare(objects, live, labelled, cfg.rev_label)))
+    emit(render(result))
+    if not result.messages and output == "log":
+        note(f"verified {len(objects)} objects of profile {cfg.profile!r} (revision {cfg.rev_label})")
+    raise typer.Exit(int(result.exit_code))
+
+
+def uninstall(
+    revision: Revision = None,
+    purge: Annotated[bool, typer.Option("--purge", help="Also delete meshctl's CRDs (and so every "
+                                        "Istio custom resource).")] = False,
+    yes: Yes = False,
+    dry_run: o.DryRun = None,
+    istio_namespace: Annotated[str, typer.Option("--istioNamespace", "-i",
+                                                 help="Istio's system namespace.")] = "istio-system",
+    kubeconfig: o.Kubeconfig = None,
+    context: o.Context = None,
+    timeout: o.Timeout = 120.0,
+    verbose: o.Verbose = False,
+    debug: o.Debug = False,
+) -> None:
+    """Delete what meshctl installed for a revision, in reverse order (user objects are never touched)."""
+    from meshctl.cluster.client import get_client
+    from meshctl.install import manifest
+    from meshctl.install import uninstall as core
+
+    o.set_debug(debug)
+    mode = o.dry_run_mode(dry_run)
+    rev = revision or "default"
+    client = get_client(o.cluster_options(kubeconfig, context, timeout, verbose))
+    doomed = core.plan(core.discover(client, rev, istio_namespace), purge)
+    if not doomed:
+        emit(f"nothing installed by meshctl for revision {rev}\n")
+        return
+    if mode:
+        for obj in doomed:
+            emit(f"would delete {manifest.describe(obj)}\n")
+        emit(f"{len(doomed)} objects; dry run, nothing was changed\n")
+        return
+    _confirm(f"Delete {len(doomed)} objects installed by meshctl for revision {rev}?", yes)
+    deleted = core.execute(client, doomed, lambda what, obj: emit(f"{what} {manifest.describe(obj)}\n"))
+    emit(f"{deleted} objects deleted\n")

@@ -1,0 +1,284 @@
+"""Profiles, overlays and ``--set``: merged into one validated install configuration.
+
+Precedence, lowest first: the ``default`` profile, the selected profile, each ``-f`` overlay
+in order, each ``--set`` in order, then ``--revision``. The profile is chosen by
+``--profile``, else the last ``--set profile=``, else the last overlay's ``spec.profile``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from meshctl import ISTIO_VERSION
+from meshctl.errors import InputError, UsageError
+
+Tree = dict[str, Any]
+API_VERSION = "install.istio.io/v1alpha1"
+KIND = "IstioOperator"
+_INDEX = re.compile(r"^([^\[\]]+)((?:\[\d+\])*)$")
+_STRING_KEYS = {"hub", "tag", "revision", "profile", "name", "namespace"}
+
+
+@cache
+def profile_names() -> tuple[str, ...]:
+    """The profiles shipped in the package, sorted."""
+    root = resources.files("meshctl.install.profiles")
+    return tuple(sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml")))
+
+
+def _profile_doc(name: str) -> Tree:
+    if name not in profile_names():
+        raise UsageError(f"unknown profile {name!r}; use one of {', '.join(profile_names())}")
+    text = resources.files("meshctl.install.profiles").joinpath(f"{name}.yaml").read_text()
+    return dict(yaml.safe_load(text))
+
+
+def parse_scalar(text: str, key: str = "") -> Any:
+    """A ``--set`` value typed: true/false, integers and decimals; strings otherwise."""
+    if key in _STRING_KEYS:
+        return text
+    low = text.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    if re.fullmatch(r"-?\d+\.\d+", text):
+        return float(text)
+    return text
+
+
+def _path_parts(path: str) -> list[str | int]:
+    """``components.ingressGateways[0].enabled`` -> ["components", "ingressGateways", 0, "enabled"]."""
+    parts: list[str | int] = []
+    for segment in path.split("."):
+        match = _INDEX.match(segment)
+        if not match:
+            raise UsageError(f"--set: bad path {path!r}")
+        parts.append(match.group(1))
+        parts.extend(int(i) for i in re.findall(r"\d+", match.group(2)))
+    return parts
+
+
+def set_path(tree: Tree, path: str, value: Any) -> None:
+    """Set ``path`` (dots, ``[n]`` list indices) in ``tree``, creating maps on the way."""
+    parts = _path_parts(path.removeprefix("spec."))
+    node: Any = tree
+    for here, nxt in zip(parts, parts[1:], strict=False):
+        if isinstance(here, int):
+            if not isinstance(node, list) or here >= len(node):
+                raise UsageError(f"--set {path}: index {here} is out of range")
+            node = node[here]
+            continue
+        if not isinstance(node, dict):
+            raise UsageError(f"--set {path}: {here!r} is not inside a map")
+        node = node.setdefault(here, [] if isinstance(nxt, int) else {})
+    last = parts[-1]
+    if isinstance(last, int):
+        if not isinstance(node, list) or last >= len(node):
+            raise UsageError(f"--set {path}: index {last} is out of range")
+        node[last] = value
+    elif isinstance(node, dict):
+        node[last] = value
+    else:
+        raise UsageError(f"--set {path}: {last!r} is not inside a map")
+
+
+def parse_set(item: str) -> tuple[str, Any]:
+    """``path=value`` -> (path, typed value)."""
+    path, sep, raw = item.partition("=")
+    if not sep or not path.strip():
+        raise UsageError(f"--set {item!r}: use path=value")
+    path = path.strip()
+    return path, parse_scalar(raw, path.rsplit(".", 1)[-1])
+
+
+def _merge_named(base: list[Any], over: list[Any]) -> list[Any]:
+    """Gateways merge by ``name``; other lists are replaced."""
+    if not all(isinstance(i, dict) and "name" in i for i in [*base, *over]):
+        return copy.deepcopy(over)
+    out = [copy.deepcopy(i) for i in base]
+    for item in over:
+        match = next((o for o in out if o["name"] == item["name"]), None)
+        if match is None:
+            out.append(copy.deepcopy(item))
+        else:
+            out[out.index(match)] = merge(match, item)
+    return out
+
+
+def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> Tree:
+    """Deep merge: maps merge, named lists merge by name, everything else is replaced."""
+    out: Tree = copy.deepcopy(dict(base))
+    for key, value in over.items():
+        old = out.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            out[key] = merge(old, value)
+        elif isinstance(old, list) and isinstance(value, list):
+            out[key] = _merge_named(old, value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def load_overlay(path: str) -> Tree:
+    """Read one ``-f`` overlay: an IstioOperator document (``-`` is stdin)."""
+    import sys
+
+    try:
+        if path == "-":
+            text = sys.stdin.read()
+        else:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        doc = yaml.safe_load(text)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
+    if not isinstance(doc, dict):
+        raise InputError(f"{path}: expected an IstioOperator document, not {type(doc).__name__}")
+    return doc
+
+
+def validate(doc: Mapping[str, Any], source: str) -> None:
+    """Raise InputError (exit 65) naming the first bad path, when ``doc`` breaks the schema."""
+    from jsonschema import Draft202012Validator
+
+    from meshctl.install.schema import OPERATOR
+
+    errors = sorted(Draft202012Validator(OPERATOR).iter_errors(doc),
+                    key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    if not errors:
+        return
+    err = errors[0]
+    where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    raise InputError(f"{source}: {where}: {_explain(err)}{more}")
+
+
+def _explain(err: Any) -> str:
+    if err.validator == "additionalProperties":
+        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+        return f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))}"
+    return str(err.message)
+
+
+@dataclass(frozen=True)
+class InstallConfig:
+    """The merged, validated configuration, with the derived names builders need."""
+
+    spec: Tree
+
+    @property
+    def profile(self) -> str:
+        """The selected profile."""
+        return str(self.spec.get("profile") or "default")
+
+    @property
+    def revision(self) -> str:
+        """The revision, empty for the default revision."""
+        return str(self.spec.get("revision") or "")
+
+    @property
+    def rev_label(self) -> str:
+        """The revision as labels spell it: ``default`` when unset."""
+        return self.revision or "default"
+
+    @property
+    def namespace(self) -> str:
+        """The control plane's namespace."""
+        return str(self.spec.get("namespace") or self.value("global", "istioNamespace") or "istio-system")
+
+    @property
+    def hub(self) -> str:
+        """The image registry."""
+        return str(self.spec.get("hub") or self.value("global", "hub") or "docker.io/istio")
+
+    @property
+    def tag(self) -> str:
+        """The image tag, the pinned Istio release unless overridden."""
+        return str(self.spec.get("tag") or self.value("global", "tag") or ISTIO_VERSION)
+
+    def image(self, name: str) -> str:
+        """``<hub>/<name>:<tag>``; a name containing ``/`` is used as given."""
+        return name if "/" in name else f"{self.hub}/{name}:{self.tag}"
+
+    def suffixed(self, name: str) -> str:
+        """``name`` for the default revision, ``name-<rev>`` otherwise."""
+        return f"{name}-{self.revision}" if self.revision else name
+
+    def value(self, *path: str) -> Any:
+        """A ``values`` entry by path, or None."""
+        node: Any = self.spec.get("values") or {}
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        return node
+
+    def component(self, name: str) -> Tree:
+        """A component's settings (empty when absent)."""
+        return dict((self.spec.get("components") or {}).get(name) or {})
+
+    def enabled(self, name: str) -> bool:
+        """Whether a singleton component (base, pilot, cni, ztunnel) is enabled."""
+        return bool(self.component(name).get("enabled"))
+
+    def gateways(self, kind: str) -> list[Tree]:
+        """Enabled gateways of ``ingressGateways`` or ``egressGateways``."""
+        items = (self.spec.get("components") or {}).get(kind) or []
+        return [dict(g) for g in items if g.get("enabled")]
+
+    @property
+    def remote(self) -> bool:
+        """Whether this is a remote cluster (istiod elsewhere)."""
+        return bool(self.value("istiodRemote", "enabled"))
+
+    @property
+    def control_plane(self) -> bool:
+        """Whether mesh config, injector and webhooks are installed (istiod here or remote)."""
+        return self.enabled("pilot") or self.remote
+
+
+def _chosen_profile(profile: str | None, overlays: Sequence[Tree], sets: Sequence[tuple[str, Any]]) -> str:
+    if profile:
+        return profile
+    for path, value in reversed(sets):
+        if path.removeprefix("spec.") == "profile":
+            return str(value)
+    for doc in reversed(overlays):
+        spec = doc.get("spec")
+        if isinstance(spec, dict) and spec.get("profile"):
+            return str(spec["profile"])
+    return "default"
+
+
+def build_config(profile: str | None = None, overlay_files: Sequence[str] = (), sets: Sequence[str] = (),
+                 revision: str | None = None, overlays: Sequence[Tree] | None = None) -> InstallConfig:
+    """Merge profile, overlays and ``--set`` values; validate each input and the result."""
+    docs = list(overlays or [])
+    for path in overlay_files:
+        doc = load_overlay(path)
+        validate(doc, path)
+        docs.append(doc)
+    parsed = [parse_set(s) for s in sets]
+    name = _chosen_profile(profile, docs, parsed)
+    merged = _profile_doc("default")
+    if name != "default":
+        merged = merge(merged, _profile_doc(name))
+    for doc in docs:
+        merged = merge(merged, {"spec": doc.get("spec") or {}})
+    spec = merged.setdefault("spec", {})
+    for path, value in parsed:
+        set_path(spec, path, value)
+    spec["profile"] = name
+    if revision is not None:
+        spec["revision"] = revision
+    validate(merged, "--set" if parsed else "configuration")
+    return InstallConfig(spec=spec)

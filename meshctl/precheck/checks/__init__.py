@@ -1,0 +1,1 @@
+"""Precheck checks, one small module per category; each registers itself with ``@check``."""

@@ -1,0 +1,101 @@
+"""Run checks: gather (cluster) or load (files) once, call each check, build one Result."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from meshctl.analysis.message import Message
+from meshctl.analysis.result import Result, Suppression, annotation_suppressed, finalize
+from meshctl.catalogue import Level
+from meshctl.precheck.model import PrecheckRequest, PrecheckSnapshot
+from meshctl.precheck.registry import Check, select_checks
+from meshctl.resource import Resource
+
+if TYPE_CHECKING:
+    from meshctl.cluster.options import ClusterOptions
+
+
+def _call(chk: Check, snap: PrecheckSnapshot, req: PrecheckRequest) -> list[Message]:
+    """A check's messages, tagged with its name; a check that raises becomes IST0001."""
+    try:
+        found = list(chk.func(snap, req))
+    except Exception as exc:  # noqa: BLE001 - one broken check must not stop the others
+        found = [Message.build("IST0001", None, {"analyzer": chk.name, "detail": f"{type(exc).__name__}: {exc}"},
+                               origin="Cluster")]
+    return [replace(m, analyzer=chk.name) for m in found]
+
+
+def run_checks(checks: Sequence[Check], snap: PrecheckSnapshot, req: PrecheckRequest
+               ) -> tuple[list[Message], dict[str, str]]:
+    """Messages of every check whose inputs were readable; reasons for the ones skipped."""
+    messages: list[Message] = []
+    skipped: dict[str, str] = {}
+    for chk in checks:
+        missing = [k for k in chk.needs if k in snap.unreadable]
+        if missing:
+            skipped[chk.name] = f"cannot read {', '.join(missing)}: {snap.unreadable[missing[0]]}"
+            continue
+        messages.extend(_call(chk, snap, req))
+    return messages, skipped
+
+
+def _result(req: PrecheckRequest, checks: Sequence[Check], messages: Iterable[Message],
+            skipped: dict[str, str], resources: Iterable[Resource] = ()) -> Result:
+    suppressions = [Suppression.parse(s) for s in req.suppress]
+    final = finalize(messages, suppressions, annotation_suppressed(resources))
+    return Result(final, req.failure_threshold, req.output_threshold, skipped, [c.name for c in checks])
+
+
+def precheck_cluster(cluster: ClusterOptions, req: PrecheckRequest) -> Result:
+    """Gather the cluster once and run every selected cluster check."""
+    from meshctl.cluster.client import get_client
+    from meshctl.precheck.gather import gather
+
+    checks = [c for c in select_checks(req.checks) if not c.offline]
+    kinds = frozenset(k for c in checks for k in c.needs)
+    snap = gather(get_client(cluster), req, kinds, ask_access=any(c.category == "permissions" for c in checks))
+    messages, skipped = run_checks(checks, snap, req)
+    return _result(req, checks, messages, skipped)
+
+
+def _analyzer_messages(checks: Sequence[Check], req: PrecheckRequest) -> tuple[list[Message], dict[str, str]]:
+    from meshctl.analysis.pipeline import AnalyzeRequest, analyze
+
+    by_analyzer = {c.analyzer: c.name for c in checks if c.analyzer}
+    if not by_analyzer:
+        return [], {}
+    run = analyze(AnalyzeRequest(files=req.files, analyzers=sorted(by_analyzer), ignore_unknown=req.ignore_unknown,
+                                 istio_namespace=req.istio_namespace, failure_threshold=Level.INFO))
+    messages = [replace(m, analyzer=by_analyzer.get(m.analyzer, m.analyzer)) for m in run.messages]
+    skipped = {by_analyzer[a]: why for a, why in run.skipped.items() if a in by_analyzer}
+    return messages, skipped
+
+
+def precheck_files(req: PrecheckRequest) -> Result:
+    """Check manifests offline: analyzers through the engine, then the snapshot checks."""
+    from meshctl.sources.files import load_paths
+
+    checks = [c for c in select_checks(req.checks) if c.offline]
+    resources = load_paths(req.files, req.ignore_unknown)
+    by_kind: dict[str, list[Resource]] = {}
+    for res in resources:
+        by_kind.setdefault(res.key, []).append(res)
+    snap = PrecheckSnapshot(now=req.clock(), objects={k: tuple(v) for k, v in by_kind.items()})
+    messages, skipped = run_checks([c for c in checks if not c.analyzer], snap, req)
+    more, more_skipped = _analyzer_messages(checks, req)
+    return _result(req, checks, [*messages, *more], {**skipped, **more_skipped}, resources)
+
+
+def run_prechecks(cluster: ClusterOptions | None, request: PrecheckRequest) -> Result:
+    """Pre-install checks: manifests when ``request.files`` is set, else the cluster ``cluster`` names.
+
+    This is the entry point ``meshctl install`` calls before changing anything; ``result.exit_code``
+    is 79 when a finding reaches ``request.failure_threshold``.
+    """
+    if request.files:
+        return precheck_files(request)
+    from meshctl.cluster.options import ClusterOptions
+
+    return precheck_cluster(cluster or ClusterOptions(), request)
