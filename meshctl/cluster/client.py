@@ -14,6 +14,8 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from meshctl.cluster import failures
@@ -128,6 +130,17 @@ class ClusterClient:
     def server_version(self) -> dict[str, Any]:
         """``/version``: gitVersion, major, minor, platform."""
         return self._json(rq.ApiRequest("GET", "/version"))
+
+    def server_date(self) -> datetime | None:
+        """The API server's clock, from the ``Date`` header of ``/version`` (None if absent)."""
+        resp = self._execute(rq.ApiRequest("GET", "/version"))
+        value = resp.headers.get("date")
+        if not value:
+            return None
+        try:
+            return parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
 
     def discovery(self) -> Discovery:
         """One discovery pass (cached): ``/api``, ``/apis`` and each group version, in parallel."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 import pytest
@@ -156,3 +157,14 @@ def test_kubeconfig_env_through_the_real_client(fake_api: Any, tmp_path: Any,
     client = get_client(ClusterOptions())
     assert client.context_name == "fake" and client.server == fake_api.url
     assert client.list("Namespace")
+
+
+def test_server_date_comes_from_the_date_header(fake_api: Any) -> None:
+    from datetime import datetime
+
+    from meshctl.cluster.client import get_client
+
+    from .conftest import options
+
+    date = get_client(options(fake_api)).server_date()
+    assert date is not None and abs((datetime.now(UTC) - date).total_seconds()) < 60
