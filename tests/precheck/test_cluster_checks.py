@@ -218,8 +218,11 @@ def test_cni_plugin(fake_api: Any) -> None:
     assert "cni.exclusive=false" in result.messages[0].text
 
 
-def test_clock_skew(fake_api: Any) -> None:
+def test_clock_skew(fake_api: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     now = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+    from meshctl.cluster.client import ClusterClient
+
+    monkeypatch.setattr(ClusterClient, "server_date", lambda self: now)
     fake_api.add(node("in-sync", heartbeat=now - timedelta(minutes=3)))
     assert codes(run(fake_api, "clock-skew", clock=lambda: now)) == []
     fake_api.add(node("ahead", heartbeat=now + timedelta(minutes=2)))
@@ -227,6 +230,14 @@ def test_clock_skew(fake_api: Any) -> None:
     result = run(fake_api, "clock-skew", clock=lambda: now)
     assert [(m.code, m.name) for m in result.messages] == [("MSH0818", "ahead"), ("MSH0818", "behind")]
     assert "2m00s" in result.messages[0].text
+
+
+def test_clock_skew_against_the_api_server(fake_api: Any) -> None:
+    """The fake server's Date header is the real time; a clock ten minutes slow is reported."""
+    now = datetime.now(UTC) - timedelta(minutes=10)
+    result = run(fake_api, "clock-skew", clock=lambda: now)
+    assert [m.code for m in result.messages] == ["MSH0818"]
+    assert "API server" in result.messages[0].text or "API server" in result.messages[0].origin
 
 
 # -- data plane ------------------------------------------------------------------------------
