@@ -10,6 +10,7 @@ Run: python benchmarks/bench_analyze.py [--sizes 1000,10000,100000] [--repeat 3]
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import subprocess
 import sys
@@ -88,9 +89,9 @@ def bench_analyze(sizes: list[int], repeat: int) -> dict[int, dict[str, float]]:
         for size in sizes:
             directory = generate(size, Path(tmp) / str(size))
             files = sorted(directory.glob("*.yaml"))
-            parse = _best(lambda: _parse_only(files), repeat)
+            parse = _best(functools.partial(_parse_only, files), repeat)
             with contextlib.redirect_stdout(io.StringIO()):
-                analyze = _best(lambda: _analyze(directory), repeat)
+                analyze = _best(functools.partial(_analyze, directory), repeat)
             out[size] = {"parse_s": parse, "analyze_s": analyze, "ratio": analyze / parse}
     return out
 
