@@ -66,8 +66,6 @@ complete -c meshctl -n '__fish_seen_subcommand_from inject' -f -a enable
 complete -c meshctl -n '__fish_seen_subcommand_from inject' -f -a iptables
 complete -c meshctl -n '__fish_seen_subcommand_from inject' -f -a status
 complete -c meshctl -n '__fish_seen_subcommand_from inject' -l help
-complete -c meshctl -n '__fish_seen_subcommand_from inject' -l install-completion
-complete -c meshctl -n '__fish_seen_subcommand_from inject' -l show-completion
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l dry-run
@@ -122,14 +120,12 @@ complete -c meshctl -n '__fish_seen_subcommand_from install' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l dry-run
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l filename
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l help
-complete -c meshctl -n '__fish_seen_subcommand_from install' -l install-completion
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l kubeconfig
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l no-wait
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l profile
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l revision
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l set
-complete -c meshctl -n '__fish_seen_subcommand_from install' -l show-completion
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l skip-confirmation
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l skip-precheck
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l timeout
@@ -164,8 +160,6 @@ complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -s r
 complete -c meshctl -n '__fish_seen_subcommand_from manifest' -f -a generate
 complete -c meshctl -n '__fish_seen_subcommand_from manifest' -l help
-complete -c meshctl -n '__fish_seen_subcommand_from manifest' -l install-completion
-complete -c meshctl -n '__fish_seen_subcommand_from manifest' -l show-completion
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l filename
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l help
@@ -200,8 +194,6 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a s
 complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a secret
 complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a secrets
 complete -c meshctl -n '__fish_seen_subcommand_from pc' -l help
-complete -c meshctl -n '__fish_seen_subcommand_from pc' -l install-completion
-complete -c meshctl -n '__fish_seen_subcommand_from pc' -l show-completion
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l admin-url
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l debug
@@ -565,8 +557,6 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a s
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a secret
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a secrets
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -l help
-complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -l install-completion
-complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -l show-completion
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l admin-url
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l debug

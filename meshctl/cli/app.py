@@ -51,6 +51,8 @@ def build_command(name: str) -> Any:
         holder = typer.Typer(rich_markup_mode=None, add_completion=False, pretty_exceptions_enable=False)
         holder.command(name)(target)
         target = holder
+    target.rich_markup_mode = None  # plain help everywhere: same look, no rich import for --help
+    target._add_completion = False  # completions come from `meshctl completion`
     command = typer.main.get_command(target)
     command.name = name
     command.hidden = entry.hidden
