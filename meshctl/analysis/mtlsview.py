@@ -12,6 +12,9 @@ from meshctl.analysis.mtls import WORKLOAD_KINDS, PeerAuthIndex, workload_labels
 from meshctl.analysis.selectors import labels_contain
 from meshctl.resource import Resource
 
+#: What an analyzer that walks DestinationRules to the workloads behind their services reads.
+DR_BACKEND_INPUTS = ("DestinationRule", "PeerAuthentication", "Service", "Namespace", *WORKLOAD_KINDS)
+
 
 @dataclass(frozen=True)
 class Backend:
@@ -63,3 +66,12 @@ class MtlsView:
                 continue
             for workload in workloads:
                 yield Backend(service, number, port.get("targetPort", number), workload)
+
+    def rule_backends(self) -> Iterator[tuple[Resource, Backend]]:
+        """Every (DestinationRule, backend) pair: each rule's Kubernetes service, walked to its workloads."""
+        for rule in self.ctx.resources.of_kind("DestinationRule"):
+            service = self.service_for_host(str(rule.spec.get("host", "")), rule.namespace)
+            if service is None:
+                continue
+            for backend in self.backends(service):
+                yield rule, backend

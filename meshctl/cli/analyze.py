@@ -6,20 +6,10 @@ from typing import Annotated
 
 import typer
 
+from meshctl.cli import findings as f
 from meshctl.cli import options as o
-from meshctl.cli.output import emit, note, progress
+from meshctl.cli.output import emit, progress
 from meshctl.errors import UsageError
-
-FORMATS = ("log", "table", "json", "yaml", "sarif", "junit")
-
-
-def _level(text: str, flag: str):  # type: ignore[no-untyped-def]
-    from meshctl.catalogue import Level
-
-    try:
-        return Level.parse(text)
-    except ValueError as exc:
-        raise UsageError(f"{flag}: {exc}") from None
 
 
 def _list_analyzers(output: str) -> None:
@@ -48,23 +38,18 @@ def analyze(
         "--analyzer", help="Run only these analyzers (istioctl names accepted). Repeatable.")] = None,
     list_analyzers: Annotated[bool, typer.Option("--list-analyzers", "-L",
                                                  help="List analyzers and exit.")] = False,
-    output: Annotated[str, typer.Option("--output", "-o", help=f"One of {', '.join(FORMATS)}.")] = "log",
-    failure_threshold: Annotated[str, typer.Option(
-        "--failure-threshold", help="Exit 79 when a message is at least this level.")] = "Error",
-    output_threshold: Annotated[str, typer.Option(
-        "--output-threshold", help="Show messages at least this level.")] = "Info",
-    suppress: Annotated[list[str] | None, typer.Option(
-        "--suppress", "-S", help="Hide messages: 'CODE=Kind ns/name' (globs). Repeatable.")] = None,
+    output: f.Output = "log",
+    failure_threshold: f.FailureThreshold = "Error",
+    output_threshold: f.OutputThreshold = "Info",
+    suppress: f.Suppress = None,
     mesh_config: Annotated[str | None, typer.Option(
         "--meshConfigFile", "--mesh-config", help="Mesh config file to use instead of defaults.")] = None,
     mesh_networks: Annotated[str | None, typer.Option(
         "--meshNetworksFile", "--mesh-networks", help="Mesh networks file.")] = None,
-    ignore_unknown: Annotated[bool, typer.Option(
-        "--ignore-unknown", help="Skip documents that cannot be parsed instead of failing.")] = False,
+    ignore_unknown: f.IgnoreUnknown = False,
     cert_horizon: Annotated[str, typer.Option(
         "--cert-horizon", help="Warn about certificates expiring within this time (e.g. 30d, 12h).")] = "30d",
-    istio_namespace: Annotated[str, typer.Option("--istioNamespace", "-i",
-                                                 help="Istio's system namespace.")] = "istio-system",
+    istio_namespace: o.IstioNamespace = "istio-system",
     namespace: o.Namespace = None,
     all_namespaces: o.AllNamespaces = False,
     kubeconfig: o.Kubeconfig = None,
@@ -76,8 +61,7 @@ def analyze(
 ) -> None:
     """Analyze Istio configuration and report problems with istioctl's IST codes."""
     o.set_debug(debug)
-    if output not in FORMATS:
-        raise UsageError(f"unknown output format {output!r}; use one of {', '.join(FORMATS)}")
+    f.check_format(output)
     if list_analyzers:
         _list_analyzers(output)
         return
@@ -88,13 +72,13 @@ def analyze(
 
     files = filename or []
     kube = use_kube if use_kube is not None else not files
+    failing, shown = f.thresholds(failure_threshold, output_threshold)
     req = AnalyzeRequest(
         files=files, use_kube=kube,
         cluster=o.cluster_options(kubeconfig, context, timeout, verbose),
         namespace=namespace, all_namespaces=all_namespaces, analyzers=analyzer or [],
         mesh_config_file=mesh_config, mesh_networks_file=mesh_networks, suppress=suppress or [],
-        failure_threshold=_level(failure_threshold, "--failure-threshold"),
-        output_threshold=_level(output_threshold, "--output-threshold"),
+        failure_threshold=failing, output_threshold=shown,
         ignore_unknown=ignore_unknown, istio_namespace=istio_namespace,
         cert_horizon=parse_duration(cert_horizon, "--cert-horizon"),
     )
@@ -105,8 +89,4 @@ def analyze(
         return
     with progress("Analyzing", o.colors_enabled(no_color)):
         result = run(req)
-    if verbose:
-        for name, why in sorted(result.skipped.items()):
-            note(f"skipped {name}: {why}")
-    emit(renderer(output)(result))
-    raise typer.Exit(int(result.exit_code))
+    f.finish(result, renderer(output), verbose)

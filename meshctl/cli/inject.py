@@ -16,7 +16,6 @@ from meshctl.errors import ClusterError, InputError, UsageError
 app = typer.Typer(help="Sidecar injection: namespace labels and the iptables preview.", no_args_is_help=True)
 
 Revision = Annotated[str | None, typer.Option("--revision", "-r", help="Istio revision (istio.io/rev).")]
-IstioNamespace = Annotated[str, typer.Option("--istioNamespace", "-i", help="Istio's system namespace.")]
 InjectionConfig = Annotated[str | None, typer.Option(
     "--injection-config", "--injectConfigFile",
     help="The istio-sidecar-injector ConfigMap (or its values) instead of the cluster's.")]
@@ -33,9 +32,7 @@ TABLE_FORMATS = ("table", "json", "yaml")
 
 
 def _client(kubeconfig: str | None, context: str | None, timeout: float) -> Any:
-    from meshctl.cluster.client import get_client
-
-    return get_client(o.cluster_options(kubeconfig, context, timeout))
+    return o.cluster_client(kubeconfig, context, timeout)
 
 
 def _kube_available(kubeconfig: str | None, context: str | None) -> bool:
@@ -182,7 +179,7 @@ def iptables(
     fmt: Annotated[str, typer.Option("--format", help="save (iptables-save) or restore (istio-init's log).")]
     = "save",
     injection_config: InjectionConfig = None, mesh_config: MeshConfig = None, values_file: ValuesFile = None,
-    use_kube: UseKube = None, istio_namespace: IstioNamespace = "istio-system",
+    use_kube: UseKube = None, istio_namespace: o.IstioNamespace = "istio-system",
     kubeconfig: o.Kubeconfig = None, context: o.Context = None, timeout: o.Timeout = 30.0,
     debug: o.Debug = False,
 ) -> None:
@@ -219,7 +216,7 @@ def kube_inject(
     = None,
     native_sidecar: NativeSidecar = False, revision: Revision = None,
     injection_config: InjectionConfig = None, mesh_config: MeshConfig = None, values_file: ValuesFile = None,
-    use_kube: UseKube = None, istio_namespace: IstioNamespace = "istio-system",
+    use_kube: UseKube = None, istio_namespace: o.IstioNamespace = "istio-system",
     kubeconfig: o.Kubeconfig = None, context: o.Context = None, timeout: o.Timeout = 30.0,
     debug: o.Debug = False,
 ) -> None:
@@ -299,13 +296,10 @@ def check_inject(
     """Explain, per mutating webhook, whether pods will be injected and why."""
     o.set_debug(debug)
     from meshctl.analysis.result import Result
-    from meshctl.catalogue import Level
+    from meshctl.cli.findings import level
     from meshctl.inject import checks
 
-    try:
-        threshold = Level.parse(failure_threshold)
-    except ValueError as exc:
-        raise UsageError(f"--failure-threshold: {exc}") from None
+    threshold = level(failure_threshold, "--failure-threshold")
     if output not in (*TABLE_FORMATS, "log", "sarif", "junit"):
         raise UsageError(f"unknown output format {output!r}; use table, json, yaml, log, sarif or junit")
     found, configs, ns_labels = _check_subjects(pod, selector, filename, namespace,

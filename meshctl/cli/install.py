@@ -116,12 +116,17 @@ def _reporter(total: int, color: bool) -> Iterator[Callable[[str, dict[str, Any]
         yield show
 
 
+def _print_dry_run(lines: list[str]) -> None:
+    """A client dry run: one line per object, then how many, and that nothing changed."""
+    for line in lines:
+        emit(f"{line}\n")
+    emit(f"{len(lines)} objects; dry run, nothing was changed\n")
+
+
 def _print_plan(objects: list[dict[str, Any]], verb: str) -> None:
     from meshctl.install.manifest import describe, phase_of
 
-    for obj in objects:
-        emit(f"{verb} [{phase_of(obj)}] {describe(obj)}\n")
-    emit(f"{len(objects)} objects; dry run, nothing was changed\n")
+    _print_dry_run([f"{verb} [{phase_of(obj)}] {describe(obj)}" for obj in objects])
 
 
 @app.callback()
@@ -189,7 +194,6 @@ def verify_install(
 ) -> None:
     """Compare the cluster with the install manifest: missing, drifted or unready objects (exit 79)."""
     from meshctl.analysis.result import Result, finalize
-    from meshctl.cluster.client import get_client
     from meshctl.install import apply, verify
     from meshctl.install.uninstall import OWNED_KINDS
     from meshctl.report import renderer
@@ -198,7 +202,7 @@ def verify_install(
     render = renderer(output)
     cfg = _config(profile, set_, filename, revision)
     objects = _objects(cfg)
-    client = get_client(o.cluster_options(kubeconfig, context, timeout, verbose))
+    client = o.cluster_client(kubeconfig, context, timeout, verbose)
     live = verify.gather(lambda obj: apply.fetch(client, obj), objects)
     selector = f"app.kubernetes.io/managed-by=meshctl,install.meshctl.io/revision={cfg.rev_label}"
     labelled = [obj for key in OWNED_KINDS for obj in client.list(key, label_selector=selector)]
@@ -215,8 +219,7 @@ def uninstall(
                                         "Istio custom resource).")] = False,
     yes: Yes = False,
     dry_run: o.DryRun = None,
-    istio_namespace: Annotated[str, typer.Option("--istioNamespace", "-i",
-                                                 help="Istio's system namespace.")] = "istio-system",
+    istio_namespace: o.IstioNamespace = "istio-system",
     kubeconfig: o.Kubeconfig = None,
     context: o.Context = None,
     timeout: o.Timeout = 120.0,
@@ -224,22 +227,19 @@ def uninstall(
     debug: o.Debug = False,
 ) -> None:
     """Delete what meshctl installed for a revision, in reverse order (user objects are never touched)."""
-    from meshctl.cluster.client import get_client
     from meshctl.install import manifest
     from meshctl.install import uninstall as core
 
     o.set_debug(debug)
     mode = o.dry_run_mode(dry_run)
     rev = revision or "default"
-    client = get_client(o.cluster_options(kubeconfig, context, timeout, verbose))
+    client = o.cluster_client(kubeconfig, context, timeout, verbose)
     doomed = core.plan(core.discover(client, rev, istio_namespace), purge)
     if not doomed:
         emit(f"nothing installed by meshctl for revision {rev}\n")
         return
     if mode:
-        for obj in doomed:
-            emit(f"would delete {manifest.describe(obj)}\n")
-        emit(f"{len(doomed)} objects; dry run, nothing was changed\n")
+        _print_dry_run([f"would delete {manifest.describe(obj)}" for obj in doomed])
         return
     _confirm(f"Delete {len(doomed)} objects installed by meshctl for revision {rev}?", yes)
     deleted = core.execute(client, doomed, lambda what, obj: emit(f"{what} {manifest.describe(obj)}\n"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -19,6 +19,7 @@ Timeout = Annotated[float, typer.Option("--timeout", help="Deadline in seconds f
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Say more about what happens.")]
 NoColor = Annotated[bool, typer.Option("--no-color", help="No colours (also when NO_COLOR is set).")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
+IstioNamespace = Annotated[str, typer.Option("--istioNamespace", "-i", help="Istio's system namespace.")]
 DryRun = Annotated[str | None, typer.Option(
     "--dry-run", help="Change nothing: 'client' (also bare --dry-run) shows the change, "
     "'server' sends dryRun=All.", show_default=False)]
@@ -42,6 +43,13 @@ def cluster_options(kubeconfig: str | None, context: str | None, timeout: float,
                     verbose: bool = False) -> ClusterOptions:
     """ClusterOptions from the parsed flags."""
     return ClusterOptions(kubeconfig=kubeconfig, context=context, timeout=timeout, verbose=verbose)
+
+
+def cluster_client(kubeconfig: str | None, context: str | None, timeout: float, verbose: bool = False) -> Any:
+    """A cluster client from the parsed flags."""
+    from meshctl.cluster.client import get_client
+
+    return get_client(cluster_options(kubeconfig, context, timeout, verbose))
 
 
 def colors_enabled(no_color: bool) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -225,165 +226,72 @@ def routes(
     _emit_rows(rows, output, lambda: table(rows, COLUMNS, 5))
 
 
-def _endpoint_rows(ctx: _Ctx, flt: Any, prefixed: bool = False) -> list[Any]:
-    return _endpoint_source(ctx, flt, prefixed)[0]
+View = Callable[[Any], tuple[Any, Callable[[], str]]]
 
 
-def _endpoint_source(ctx: _Ctx, flt: Any, prefixed: bool = False) -> tuple[list[Any], list[str]]:
-    """(endpoint rows, every cluster name Envoy reports, with or without endpoints)."""
-    from meshctl.envoy.dump import KEEP, load, parse_json
-    from meshctl.envoy.endpoints import endpoint_rows, live_endpoint_rows
-    from meshctl.envoy.fields import field
-
-    if ctx.target.live:
-        label, _, clusters_text = ctx.fetch(dump=False, live_clusters=True)
-        doc = parse_json(clusters_text or "{}", f"{label}/clusters")
-        names = [str(field(c, "name", "")) for c in field(doc, "cluster_statuses") or ()]
-        return live_endpoint_rows(doc, flt, prefixed), names
-    label, text, _ = ctx.fetch()
-    model = load(text, label, KEEP["endpoints"])
-    names = [str(field(e.resource, "cluster_name", "")) for e in model.entries("endpoints")]
-    return endpoint_rows(model, flt, prefixed), names
-
-
-def _k8s_client(ctx: _Ctx) -> Any:
-    """The cluster client for --compare-k8s; without a usable kubeconfig, a usage error."""
-    from meshctl.cluster.client import get_client
-    from meshctl.errors import ClusterError
-
-    try:
-        return get_client(ctx.cluster)
-    except ClusterError as exc:
-        raise UsageError(f"--compare-k8s reads EndpointSlices and needs a usable kubeconfig: {exc}") from None
-
-
-def _compare_k8s(ctx: _Ctx, flt: Any) -> list[Any]:
-    """Endpoint rows with a ``k8s`` state (see ``meshctl.envoy.k8s_compare``), filtered by ``flt``."""
-    from meshctl.envoy import k8s_compare as kc
-
-    client = _k8s_client(ctx)
-    rows, names = _endpoint_source(ctx, None)
-    wanted = kc.service_clusters([*names, *(str(r["cluster"]) for r in rows)])
-    if not wanted:
-        note("Note: no outbound cluster of a Kubernetes service (NAME.NS.svc.DOMAIN) to compare")
-    slices, services = kc.read_kubernetes(client, kc.namespaces_of(wanted))
-    return kc.compare_endpoints(rows, names, slices, services, flt)
-
-
-@app.command("endpoints")
-def endpoints(
-    target: TargetArg = None,
-    admin_url: AdminUrl = None,
-    file: DumpFile = None,
-    address: Address = "",
-    port: Port = 0,
-    cluster: Annotated[str, typer.Option("--cluster", help="Only endpoints of this cluster.")] = "",
-    status: Annotated[str, typer.Option("--status", help="Only this health status, e.g. HEALTHY.")] = "",
-    compare_k8s: Annotated[
-        bool,
-        typer.Option(
-            "--compare-k8s",
-            help="Compare service clusters with the Kubernetes EndpointSlices (K8S column); exit 79 on any "
-            "difference.",
-        ),
-    ] = False,
-    output: Output = "table",
-    namespace: o.Namespace = None,
-    admin_port: AdminPort = 15000,
-    kubeconfig: o.Kubeconfig = None,
-    context: o.Context = None,
-    timeout: o.Timeout = 10.0,
-    debug: o.Debug = False,
-) -> None:
-    """Endpoints: live from /clusters?format=json, or from EDS in a dump file."""
-    o.set_debug(debug)
-    from meshctl.envoy.endpoints import COLUMNS, EndpointFilter
-    from meshctl.envoy.tables import table
-
-    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
-    flt = EndpointFilter(address, port, cluster, status)
-    if not compare_k8s:
-        rows = _endpoint_rows(ctx, flt)
-        _emit_rows(rows, output, lambda: table(rows, COLUMNS, 5))
-        return
-    from meshctl.envoy.k8s_compare import differences
-    from meshctl.errors import ExitCode, MeshctlError
-
-    rows = _compare_k8s(ctx, flt)
-    _emit_rows(rows, output, lambda: table(rows, (*COLUMNS, ("K8S", "k8s")), 5))
-    if differences(rows):
-        raise MeshctlError(
-            f"{differences(rows)} endpoint(s) differ from Kubernetes EndpointSlices", ExitCode.FINDINGS
-        )
-
-
-@app.command("secrets")
-def secrets(
-    target: TargetArg = None,
-    admin_url: AdminUrl = None,
-    file: DumpFile = None,
-    output: Output = "table",
-    namespace: o.Namespace = None,
-    admin_port: AdminPort = 15000,
-    kubeconfig: o.Kubeconfig = None,
-    context: o.Context = None,
-    timeout: o.Timeout = 10.0,
-    debug: o.Debug = False,
-) -> None:
-    """Secrets: certificate type, status, validity now, serial and dates (never key material)."""
-    o.set_debug(debug)
+def _secrets_view(model: Any) -> tuple[Any, Callable[[], str]]:
+    """Rows of ``pc secrets`` and their table."""
     from meshctl.envoy.secrets import COLUMNS, secret_rows
     from meshctl.envoy.tables import table
 
-    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
-    rows = secret_rows(ctx.load("secrets"), _now())
-    _emit_rows(rows, output, lambda: table(rows, COLUMNS, 5))
+    rows = secret_rows(model, _now())
+    return rows, lambda: table(rows, COLUMNS, 5)
 
 
-@app.command("bootstrap")
-def bootstrap(
-    target: TargetArg = None,
-    admin_url: AdminUrl = None,
-    file: DumpFile = None,
-    output: Output = "table",
-    namespace: o.Namespace = None,
-    admin_port: AdminPort = 15000,
-    kubeconfig: o.Kubeconfig = None,
-    context: o.Context = None,
-    timeout: o.Timeout = 10.0,
-    debug: o.Debug = False,
-) -> None:
-    """Istio, Istio proxy and Envoy versions from the bootstrap."""
-    o.set_debug(debug)
+def _bootstrap_view(model: Any) -> tuple[Any, Callable[[], str]]:
+    """The row of ``pc bootstrap`` and its summary."""
     from meshctl.envoy.bootstrap import bootstrap_row, bootstrap_summary
 
-    output = "table" if output == "short" else output
-    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
-    row = bootstrap_row(ctx.load("bootstrap"))
-    _emit_rows(row, output, lambda: bootstrap_summary(row))
+    row = bootstrap_row(model)
+    return row, lambda: bootstrap_summary(row)
 
 
-@app.command("ecds")
-def ecds(
-    target: TargetArg = None,
-    admin_url: AdminUrl = None,
-    file: DumpFile = None,
-    output: Output = "table",
-    namespace: o.Namespace = None,
-    admin_port: AdminPort = 15000,
-    kubeconfig: o.Kubeconfig = None,
-    context: o.Context = None,
-    timeout: o.Timeout = 10.0,
-    debug: o.Debug = False,
-) -> None:
-    """Extension configs delivered by ECDS (NAME, TYPE)."""
-    o.set_debug(debug)
+def _ecds_view(model: Any) -> tuple[Any, Callable[[], str]]:
+    """Rows of ``pc ecds`` and their table."""
     from meshctl.envoy.bootstrap import ECDS_COLUMNS, ecds_rows
     from meshctl.envoy.tables import table
 
-    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
-    rows = ecds_rows(ctx.load("ecds"))
-    _emit_rows(rows, output, lambda: table(rows, ECDS_COLUMNS, 5))
+    rows = ecds_rows(model)
+    return rows, lambda: table(rows, ECDS_COLUMNS, 5)
+
+
+def _section_command(name: str, view: View, doc: str, short: bool = False) -> Callable[..., None]:
+    """A subcommand with only the target options that shows one KEEP section (``name``) through ``view``.
+
+    With ``short``, ``-o short`` is taken as ``-o table``.
+    """
+
+    def command(
+        target: TargetArg = None,
+        admin_url: AdminUrl = None,
+        file: DumpFile = None,
+        output: Output = "table",
+        namespace: o.Namespace = None,
+        admin_port: AdminPort = 15000,
+        kubeconfig: o.Kubeconfig = None,
+        context: o.Context = None,
+        timeout: o.Timeout = 10.0,
+        debug: o.Debug = False,
+    ) -> None:
+        o.set_debug(debug)
+        if short and output == "short":
+            output = "table"
+        ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+        rows, render_table = view(ctx.load(name))
+        _emit_rows(rows, output, render_table)
+
+    command.__name__ = command.__qualname__ = name
+    command.__doc__ = doc
+    return app.command(name)(command)
+
+
+secrets = _section_command(
+    "secrets", _secrets_view, "Secrets: certificate type, status, validity now, serial and dates (never key material)."
+)
+bootstrap = _section_command(
+    "bootstrap", _bootstrap_view, "Istio, Istio proxy and Envoy versions from the bootstrap.", short=True
+)
+ecds = _section_command("ecds", _ecds_view, "Extension configs delivered by ECDS (NAME, TYPE).")
 
 
 @app.command("all")
@@ -464,10 +372,11 @@ for _alias, _command in (
     ("l", listeners),
     ("route", routes),
     ("r", routes),
-    ("endpoint", endpoints),
-    ("ep", endpoints),
     ("secret", secrets),
     ("s", secrets),
     ("b", bootstrap),
 ):
     app.command(_alias, hidden=True)(_command)
+
+# The endpoints command lives in its own module and registers itself on ``app``.
+from meshctl.cli import proxy_config_endpoints  # noqa: E402,F401

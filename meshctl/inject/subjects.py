@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from meshctl.analysis.selectors import label_selector_matches
 from meshctl.errors import InputError
 from meshctl.inject.engine import pod_template
-from meshctl.inject.webhooks import parse_selector, selector_matches
+from meshctl.inject.webhooks import parse_selector
 from meshctl.resource import Resource
 
 
@@ -61,5 +62,5 @@ def select(resources: list[Resource], namespace: str | None, default_namespace: 
             raise InputError(f"{name}: no such pod or workload in the given files")
     if selector:
         parsed = parse_selector(selector)
-        subjects = [s for s in subjects if selector_matches(parsed, s.labels)]
+        subjects = [s for s in subjects if label_selector_matches(parsed, s.labels)]
     return subjects

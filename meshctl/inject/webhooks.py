@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from meshctl.analysis.selectors import label_selector_matches
 from meshctl.inject import annotations as a
 
 NEVER_MATCH = {"matchLabels": {"istio.io/deactivated": "never-match"}}
@@ -27,35 +28,11 @@ class WebhookVerdict:
         return asdict(self)
 
 
-def _expression(expr: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
-    key, op = expr.get("key", ""), expr.get("operator", "")
-    values = [str(v) for v in expr.get("values") or []]
-    if op == "In":
-        return key in labels and labels[key] in values
-    if op == "NotIn":
-        return key not in labels or labels[key] not in values
-    if op == "Exists":
-        return key in labels
-    if op == "DoesNotExist":
-        return key not in labels
-    return False
-
-
-def selector_matches(selector: Mapping[str, Any] | None, labels: Mapping[str, str]) -> bool:
-    """Kubernetes label-selector semantics; a missing selector matches everything."""
-    if selector is None:
-        return True
-    for key, value in (selector.get("matchLabels") or {}).items():
-        if labels.get(key) != str(value):
-            return False
-    return all(_expression(e, labels) for e in selector.get("matchExpressions") or [])
-
-
 def _matched_label(selector: Mapping[str, Any] | None, labels: Mapping[str, str]) -> tuple[bool, str]:
     """Whether the selector matches, and the first In/NotIn label that made it so."""
     if selector is None:
         return True, ""
-    if not selector_matches(selector, labels):
+    if not label_selector_matches(selector, labels):
         return False, ""
     for expr in selector.get("matchExpressions") or []:
         if expr.get("operator") in ("In", "NotIn") and expr.get("key") in labels:

@@ -17,6 +17,7 @@ UINT: Schema = {"type": "integer", "minimum": 0}
 NUM: Schema = {"type": "number"}
 PORT: Schema = {"type": "integer", "minimum": 0, "maximum": 65535}
 PERCENT_NUM: Schema = {"type": "number", "minimum": 0, "maximum": 100}
+PERCENT_INT: Schema = {"type": "integer", "minimum": 0, "maximum": 100}
 STRS: Schema = {"type": "array", "items": STR}
 LABELS: Schema = {"type": "object", "additionalProperties": STR}
 #: A google.protobuf.Struct: any JSON object, not checked further.

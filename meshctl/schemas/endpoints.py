@@ -2,19 +2,7 @@
 
 from __future__ import annotations
 
-from meshctl.schemas.build import (
-    LABELS,
-    PORT,
-    STR,
-    STRS,
-    UINT,
-    Schema,
-    arr,
-    enum,
-    obj,
-    ref,
-    with_oneofs,
-)
+from meshctl.schemas.build import LABELS, PORT, STR, STRS, UINT, Schema, arr, enum, obj, ref, with_oneofs
 
 _PORT_NUMBER: Schema = {"type": "integer", "minimum": 1, "maximum": 65535}
 

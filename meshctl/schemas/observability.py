@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-from meshctl.schemas.build import (
-    BOOL,
-    INT,
-    PERCENT_NUM,
-    STR,
-    STRUCT,
-    Schema,
-    arr,
-    enum,
-    map_of,
-    obj,
-    ref,
-    with_oneofs,
-)
+from meshctl.schemas.build import BOOL, INT, PERCENT_NUM, STR, STRUCT, Schema, arr, enum, map_of, obj, ref, with_oneofs
 from meshctl.schemas.common import POLICY_TARGETS
 
 _PROVIDERS: Schema = arr(obj({"name": STR}, required=("name",)))

@@ -2,19 +2,7 @@
 
 from __future__ import annotations
 
-from meshctl.schemas.build import (
-    INT,
-    LABELS,
-    PORT,
-    STR,
-    STRUCT,
-    Schema,
-    arr,
-    enum,
-    obj,
-    ref,
-    with_oneofs,
-)
+from meshctl.schemas.build import INT, LABELS, PORT, STR, STRUCT, UINT, Schema, arr, enum, obj, ref, with_oneofs
 
 _APPLY_TO = enum("INVALID", "LISTENER", "FILTER_CHAIN", "NETWORK_FILTER", "HTTP_FILTER",
                  "ROUTE_CONFIGURATION", "VIRTUAL_HOST", "HTTP_ROUTE", "CLUSTER", "EXTENSION_CONFIG",
@@ -74,7 +62,7 @@ SPECS: dict[str, Schema] = {
     }),
     "ProxyConfig": obj({
         "selector": ref("WorkloadSelector"),
-        "concurrency": {"type": "integer", "minimum": 0},
+        "concurrency": UINT,
         "environmentVariables": LABELS,
         "image": obj({"imageType": STR}),
     }),

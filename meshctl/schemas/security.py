@@ -2,17 +2,7 @@
 
 from __future__ import annotations
 
-from meshctl.schemas.build import (
-    BOOL,
-    STR,
-    STRS,
-    Schema,
-    arr,
-    enum,
-    map_of,
-    obj,
-    ref,
-)
+from meshctl.schemas.build import BOOL, STR, STRS, Schema, arr, enum, map_of, obj, ref
 from meshctl.schemas.common import POLICY_TARGETS
 
 _MTLS: Schema = obj({"mode": enum("UNSET", "DISABLE", "PERMISSIVE", "STRICT")})

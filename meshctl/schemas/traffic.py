@@ -6,6 +6,7 @@ from meshctl.schemas.build import (
     BOOL,
     INT,
     LABELS,
+    PERCENT_INT,
     PERCENT_NUM,
     PORT,
     STR,
@@ -19,8 +20,6 @@ from meshctl.schemas.build import (
     ref,
     with_oneofs,
 )
-
-_PERCENT_INT: Schema = {"type": "integer", "minimum": 0, "maximum": 100}
 
 _CONSISTENT_HASH: Schema = with_oneofs(obj({
     "httpHeaderName": STR,
@@ -57,8 +56,8 @@ _OUTLIER: Schema = obj({
     "consecutive5xxErrors": UINT,
     "interval": ref("Duration"),
     "baseEjectionTime": ref("Duration"),
-    "maxEjectionPercent": _PERCENT_INT,
-    "minHealthPercent": _PERCENT_INT,
+    "maxEjectionPercent": PERCENT_INT,
+    "minHealthPercent": PERCENT_INT,
 })
 
 _CLIENT_TLS: Schema = obj({

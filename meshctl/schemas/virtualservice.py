@@ -5,9 +5,11 @@ from __future__ import annotations
 from meshctl.schemas.build import (
     BOOL,
     LABELS,
+    PERCENT_INT,
     PORT,
     STR,
     STRS,
+    UINT,
     Schema,
     arr,
     enum,
@@ -16,8 +18,6 @@ from meshctl.schemas.build import (
     ref,
     with_oneofs,
 )
-
-_WEIGHT: Schema = {"type": "integer", "minimum": 0, "maximum": 100}
 
 _HTTP_MATCH: Schema = obj({
     "name": STR,
@@ -50,7 +50,7 @@ _FAULT: Schema = obj({
         "fixedDelay": ref("Duration"),
         "exponentialDelay": ref("Duration"),
         "percentage": ref("Percent"),
-        "percent": _WEIGHT,
+        "percent": PERCENT_INT,
     }), ("fixedDelay", "exponentialDelay")),
     "abort": with_oneofs(obj({
         "httpStatus": {"type": "integer", "minimum": 200, "maximum": 599},
@@ -74,7 +74,7 @@ _CORS: Schema = obj({
 _HTTP_ROUTE: Schema = obj({
     "name": STR,
     "match": arr(ref("HTTPMatchRequest")),
-    "route": arr(obj({"destination": ref("Destination"), "weight": _WEIGHT, "headers": ref("Headers")},
+    "route": arr(obj({"destination": ref("Destination"), "weight": PERCENT_INT, "headers": ref("Headers")},
                      required=("destination",))),
     "redirect": ref("HTTPRedirect"),
     "directResponse": obj({
@@ -85,19 +85,19 @@ _HTTP_ROUTE: Schema = obj({
     "rewrite": obj({"uri": STR, "authority": STR,
                     "uriRegexRewrite": obj({"match": STR, "rewrite": STR})}),
     "timeout": ref("Duration"),
-    "retries": obj({"attempts": {"type": "integer", "minimum": 0}, "perTryTimeout": ref("Duration"),
+    "retries": obj({"attempts": UINT, "perTryTimeout": ref("Duration"),
                     "retryOn": STR, "retryRemoteLocalities": BOOL, "backoff": ref("Duration")}),
     "fault": ref("HTTPFaultInjection"),
     "mirror": ref("Destination"),
     "mirrors": arr(obj({"destination": ref("Destination"), "percentage": ref("Percent")},
                        required=("destination",))),
-    "mirrorPercent": _WEIGHT,
+    "mirrorPercent": PERCENT_INT,
     "mirrorPercentage": ref("Percent"),
     "corsPolicy": ref("CorsPolicy"),
     "headers": ref("Headers"),
 })
 
-_ROUTE_DESTINATIONS: Schema = arr(obj({"destination": ref("Destination"), "weight": _WEIGHT},
+_ROUTE_DESTINATIONS: Schema = arr(obj({"destination": ref("Destination"), "weight": PERCENT_INT},
                                       required=("destination",)))
 
 _TLS_ROUTE: Schema = obj({

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from meshctl.inject.webhooks import analyze, selector_matches
+from meshctl.analysis.selectors import label_selector_matches as selector_matches
+from meshctl.inject.webhooks import analyze
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "istio" / "checkinject"
 

@@ -7,6 +7,7 @@ from typing import Any
 from meshctl.analysis.context import Context
 from meshctl.analysis.hosts import HostIndex, cluster_domain, resource_name_for_host
 from meshctl.analysis.registry import Analyzer, register
+from meshctl.analyzers.traffic.numbers import as_number, shown
 from meshctl.analyzers.virtualservice.destinationrules import known_subsets
 from meshctl.analyzers.virtualservice.routes import export_to_of, mirror_destinations
 from meshctl.resource import Resource
@@ -14,13 +15,7 @@ from meshctl.resource import Resource
 
 def _percent(holder: Any) -> float | None:
     """``value`` of a Percent message, or None when absent or not a number."""
-    value = holder.get("value") if isinstance(holder, dict) else None
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
+    return as_number(holder.get("value") if isinstance(holder, dict) else None)
 
 
 def percentages(vs: Resource) -> list[tuple[str, float]]:
@@ -71,8 +66,7 @@ class MirrorAnalyzer(Analyzer):
     def _check_percentages(self, ctx: Context, vs: Resource) -> None:
         for path, value in percentages(vs):
             if not 0 <= value <= 100:
-                shown = str(int(value)) if value == int(value) else str(value)
-                ctx.report("MSH0103", vs, path=path, value=shown, route=path.rsplit(".", 1)[0])
+                ctx.report("MSH0103", vs, path=path, value=shown(value), route=path.rsplit(".", 1)[0])
         for i, rule in enumerate(vs.spec.get("http") or []):
             if isinstance(rule, dict) and ("mirrorPercent" in rule or "mirror_percent" in rule):
                 ctx.report("MSH0104", vs, path=f"spec.http[{i}]", route=f"spec.http[{i}]")

@@ -6,22 +6,14 @@ from typing import Any
 
 from meshctl.analysis.context import Context
 from meshctl.analysis.registry import Analyzer, register
+from meshctl.analyzers.traffic.numbers import as_number, shown
 from meshctl.analyzers.virtualservice.routes import ROUTE_KINDS
 from meshctl.resource import Resource
 
 
 def _weight(route: dict[str, Any]) -> float | None:
-    value = route.get("weight")
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if value == int(value) else str(value)
+    """A route destination's ``weight``, or None when unset or not a number."""
+    return as_number(route.get("weight"))
 
 
 def weighted_routes(vs: Resource) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -55,7 +47,7 @@ class RouteWeightsAnalyzer(Analyzer):
             if weight < 0:
                 host = (routes[j].get("destination") or {}).get("host", "")
                 ctx.report("MSH0102", vs, path=f"{path}[{j}].weight", host=host,
-                           route=path, weight=_number(weight))
+                           route=path, weight=shown(weight))
         total = sum(w for _, w in weights)
         if len(weights) > 1 and total != 100:
-            ctx.report("MSH0101", vs, path=path, route=path, total=_number(total))
+            ctx.report("MSH0101", vs, path=path, route=path, total=shown(total))
