@@ -15,10 +15,11 @@ from meshctl.analysis.environment import prepare
 from meshctl.analysis.registry import select
 from meshctl.analysis.result import Result, Suppression, annotation_suppressed, finalize
 from meshctl.catalogue import Level
+from meshctl.errors import InputError
 from meshctl.mesh import load_mesh_config, load_mesh_networks, mesh_config_from_configmap
 from meshctl.resource import Resource
 from meshctl.snapshot import Snapshot
-from meshctl.sources.files import load_paths
+from meshctl.sources.files import expand_paths, load_paths
 
 if TYPE_CHECKING:
     from meshctl.cluster.options import ClusterOptions
@@ -61,6 +62,8 @@ def _with_namespace(resources: list[Resource], namespace: str | None) -> list[Re
 
 
 def _load(req: AnalyzeRequest, kinds: set[str]) -> tuple[list[Resource], frozenset[str]]:
+    if req.files and not expand_paths(req.files):
+        raise InputError(f"no .yaml, .yml or .json files in {', '.join(req.files)}")
     files = _with_namespace(load_paths(req.files, req.ignore_unknown), req.namespace)
     if not req.use_kube:
         return files, frozenset()
@@ -69,7 +72,8 @@ def _load(req: AnalyzeRequest, kinds: set[str]) -> tuple[list[Resource], frozens
     assert req.cluster is not None
     live = load_live(req.cluster, kinds, req.namespace, req.all_namespaces,
                      istio_namespace=req.istio_namespace)
-    return [*live.resources, *files], live.unavailable
+    from_files = {res.key for res in files}
+    return [*live.resources, *files], live.unavailable - from_files
 
 
 def build_environment(req: AnalyzeRequest) -> Environment:

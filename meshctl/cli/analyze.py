@@ -18,6 +18,11 @@ def _list_analyzers(output: str) -> None:
     emit(render_analyzer_list(output))
 
 
+def wants_cluster(files: list[str], all_namespaces: bool, kubeconfig: str | None, context: str | None) -> bool:
+    """Read the cluster unless only files were given: -A, --kubeconfig or --context ask for it."""
+    return not files or all_namespaces or bool(kubeconfig or context)
+
+
 def _mtls_view(req, output: str, namespace: str | None) -> None:  # type: ignore[no-untyped-def]
     from meshctl.analysis.mtls_summary import SUMMARY_KINDS, render_summary, summarize
     from meshctl.analysis.pipeline import load_snapshot
@@ -33,7 +38,8 @@ def analyze(
     filename: o.Filename = None,
     use_kube: Annotated[bool | None, typer.Option(
         "--use-kube/--no-use-kube",
-        help="Read the cluster (default: only when no -f is given). --use-kube=false works too.")] = None,
+        help="Read the cluster (default: when no -f is given, or with -A, --kubeconfig or --context; "
+             "files given with -f are then applied over the cluster view). --use-kube=false works too.")] = None,
     analyzer: Annotated[list[str] | None, typer.Option(
         "--analyzer", help="Run only these analyzers (istioctl names accepted). Repeatable.")] = None,
     list_analyzers: Annotated[bool, typer.Option("--list-analyzers", "-L",
@@ -71,7 +77,10 @@ def analyze(
     from meshctl.report import renderer
 
     files = filename or []
-    kube = use_kube if use_kube is not None else not files
+    kube = use_kube if use_kube is not None else wants_cluster(files, all_namespaces, kubeconfig, context)
+    if not kube and not files:
+        raise UsageError("nothing to analyze: give files with -f, or let meshctl read the cluster "
+                         "(drop --use-kube=false)")
     failing, shown = f.thresholds(failure_threshold, output_threshold)
     req = AnalyzeRequest(
         files=files, use_kube=kube,

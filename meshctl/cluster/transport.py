@@ -54,9 +54,23 @@ def build_api_client(resolved: ResolvedConfig) -> Any:
         raise ClusterError(f"invalid cluster configuration for context {resolved.context_name}: "
                            f"{exc}") from None
     cfg.retries = False  # meshctl retries itself, within the deadline; fail fast on refusals
+    if not cfg.verify_ssl:
+        _warn_insecure(resolved.context_name)
     api = k.ApiClient(cfg)
     api.user_agent = USER_AGENT
     return api
+
+
+def _warn_insecure(context: str) -> None:
+    """The kubeconfig asked to skip TLS verification: obey, say so once, silence urllib3's repeats."""
+    import sys
+    import warnings
+
+    import urllib3
+
+    warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
+    sys.stderr.write(f"Warning: TLS verification of the API server is off for context {context} "
+                     "(insecure-skip-tls-verify in the kubeconfig)\n")
 
 
 def _load_in_cluster(resolved: ResolvedConfig, cfg: Any) -> None:

@@ -1,4 +1,4 @@
-"""Never print secrets: private keys and passwords in a raw dump become ``[redacted]``."""
+"""Never print secrets: private keys, passwords and generic secrets in a raw dump become ``[redacted]``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,12 @@ SECRET_FIELDS = frozenset(
         "sessionTicketKeys",
         "hmac_secret",
         "hmacSecret",
+        "generic_secret",
+        "genericSecret",
+        "token_secret",
+        "tokenSecret",
+        "client_secret",
+        "clientSecret",
     }
 )
 REDACTED = {"inline_string": "[redacted]"}

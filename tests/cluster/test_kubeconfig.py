@@ -128,3 +128,18 @@ def test_in_cluster_builds_a_client(tmp_path: Path) -> None:
     assert api.configuration.host == "https://10.0.0.1:443"
     assert api.configuration.verify_ssl is True
     assert api.configuration.retries is False
+
+
+def test_insecure_skip_tls_verify_is_obeyed_with_one_warning(fake_api, run_cli, tmp_path) -> None:
+    import yaml as _yaml
+
+    config = _yaml.safe_load(open(fake_api.kubeconfig).read())
+    cluster = config["clusters"][0]["cluster"]
+    cluster.pop("certificate-authority", None)
+    cluster.pop("certificate-authority-data", None)
+    cluster["insecure-skip-tls-verify"] = True
+    path = tmp_path / "insecure.yaml"
+    path.write_text(_yaml.safe_dump(config))
+    res = run_cli("analyze", "-A", "--kubeconfig", str(path), "--analyzer", "service.PortNameAnalyzer", "-o", "json")
+    assert res.exit_code == 0, res.stderr
+    assert res.stderr.count("\n") == 1 and "TLS verification" in res.stderr and "InsecureRequestWarning" not in res.stderr

@@ -44,3 +44,24 @@ def test_files_are_merged_over_the_cluster_view(fake_api: Any, run_cli: Any, tmp
     merged = run_cli("analyze", "-n", "default", "--kubeconfig", fake_api.kubeconfig, "-o", "json",
                      "--use-kube", "-f", str(fixed), "--analyzer", "service.PortNameAnalyzer")
     assert json.loads(merged.stdout) == []
+
+
+def test_all_namespaces_with_files_merges_without_use_kube(fake_api: Any, run_cli: Any, tmp_path: Path) -> None:
+    from .conftest import crd
+
+    fake_api.add(crd("networking.istio.io", "VirtualService", "virtualservices"))
+    fake_api.add(crd("networking.istio.io", "ServiceEntry", "serviceentries"))
+    fake_api.add(SERVICE)
+    route = tmp_path / "route.yaml"
+    route.write_text(json.dumps({"apiVersion": "networking.istio.io/v1", "kind": "VirtualService",
+                                 "metadata": {"name": "web", "namespace": "default"},
+                                 "spec": {"hosts": ["web"], "http": [{"route": [{"destination": {"host": "web"}}]}]}}))
+    res = run_cli("analyze", "-A", "--kubeconfig", fake_api.kubeconfig, "-f", str(route), "-o", "json",
+                  "--analyzer", "virtualservice.DestinationHostAnalyzer")
+    assert res.exit_code == 0, res.stdout + res.stderr
+    assert json.loads(res.stdout) == []
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(route.read_text().replace('"host": "web"', '"host": "nowhere"'))
+    res = run_cli("analyze", "-A", "--kubeconfig", fake_api.kubeconfig, "-f", str(bad), "-o", "json",
+                  "--analyzer", "virtualservice.DestinationHostAnalyzer")
+    assert [m["code"] for m in json.loads(res.stdout)] == ["IST0101"] and res.exit_code == 79

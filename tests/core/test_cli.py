@@ -170,3 +170,27 @@ def test_explicit_timeout_parsing() -> None:
     assert explicit_timeout(["analyze", "--timeout=2.5"]) == 2.5
     assert explicit_timeout(["analyze"]) is None
     assert explicit_timeout(["analyze", "--timeout", "soon"]) is None
+
+
+def test_nothing_to_analyze_is_usage_error(run_cli) -> None:
+    res = run_cli("analyze", "--use-kube=false")
+    assert res.exit_code == 64 and "nothing to analyze" in res.stderr
+
+
+def test_directory_without_manifests_is_bad_input(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello")
+    res = run_cli("analyze", "-f", str(tmp_path))
+    assert res.exit_code == 65 and "no .yaml" in res.stderr
+
+
+@pytest.mark.parametrize(("files", "all_ns", "kubeconfig", "context", "expected"), [
+    ([], False, None, None, True),
+    (["a.yaml"], False, None, None, False),
+    (["a.yaml"], True, None, None, True),
+    (["a.yaml"], False, "k.yaml", None, True),
+    (["a.yaml"], False, None, "prod", True),
+])
+def test_when_the_cluster_is_read(files, all_ns, kubeconfig, context, expected) -> None:
+    from meshctl.cli.analyze import wants_cluster
+
+    assert wants_cluster(files, all_ns, kubeconfig, context) is expected

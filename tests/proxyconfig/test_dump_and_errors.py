@@ -155,7 +155,15 @@ def test_raw_dump_never_prints_private_keys(run_cli, write) -> None:
                             "name": "s",
                             "tls_certificate": {"private_key": {"inline_string": "TOPSECRETKEY"}},
                         },
-                    }
+                    },
+                    {
+                        "name": "g",
+                        "secret": {
+                            "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret",
+                            "name": "g",
+                            "generic_secret": {"secret": {"inline_string": "TOPSECRETTOKEN"}},
+                        },
+                    },
                 ],
             }
         ]
@@ -170,7 +178,7 @@ def test_raw_dump_never_prints_private_keys(run_cli, write) -> None:
     ):
         res = run_cli("pc", *args, "-f", path)
         assert res.exit_code == 0, (args, res.stderr)
-        assert "TOPSECRETKEY" not in res.stdout
+        assert "TOPSECRETKEY" not in res.stdout and "TOPSECRETTOKEN" not in res.stdout
 
 
 @pytest.mark.parametrize(
