@@ -17,14 +17,17 @@ _SARIF_LEVEL = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "not
 
 def _rule(code: str) -> dict[str, Any]:
     mtype = message_type(code)
-    return {
+    rule: dict[str, Any] = {
         "id": code,
         "name": mtype.name,
         "shortDescription": {"text": mtype.name},
         "fullDescription": {"text": mtype.description or mtype.template},
-        "helpUri": mtype.documentation_url,
+        "help": {"text": f"{mtype.description or mtype.template} See {mtype.documentation_url}"},
         "defaultConfiguration": {"level": _SARIF_LEVEL[mtype.level]},
     }
+    if mtype.documentation_url.startswith("https://"):
+        rule["helpUri"] = mtype.documentation_url  # SARIF wants an absolute URI here
+    return rule
 
 
 def _location(m: Message) -> dict[str, Any]:
