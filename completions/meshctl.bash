@@ -19,12 +19,12 @@ _meshctl_words() {
         "check-inject") words="--context --debug --failure-threshold --filename --help --kubeconfig --namespace --output --selector --timeout -f -l -n -o" ;;
         "completion") words="--help" ;;
         "inject") words="disable enable iptables status --help" ;;
-        "inject disable") words="--context --debug --dry-run --help --kubeconfig --namespace --timeout -n" ;;
-        "inject enable") words="--context --debug --dry-run --help --kubeconfig --namespace --revision --timeout -n -r" ;;
+        "inject disable") words="--context --debug --dry-run --help --kubeconfig --namespace --output --timeout -n -o" ;;
+        "inject enable") words="--context --debug --dry-run --help --kubeconfig --namespace --output --revision --timeout -n -o -r" ;;
         "inject iptables") words="--context --debug --filename --format --help --injectConfigFile --injection-config --istioNamespace --kubeconfig --mesh-config --meshConfigFile --namespace --no-use-kube --timeout --use-kube --values --valuesFile -f -i -n" ;;
         "inject status") words="--all-namespaces --context --debug --help --kubeconfig --namespace --output --timeout -A -n -o" ;;
-        "install") words="--context --debug --dry-run --filename --help --kubeconfig --no-color --no-wait --profile --revision --set --skip-confirmation --skip-precheck --timeout --verbose -f -p -r -s -v -y" ;;
-        "kube-inject") words="--context --debug --filename --help --injectConfigFile --injection-config --istioNamespace --kubeconfig --mesh-config --meshConfigFile --native-sidecar --no-use-kube --output --revision --timeout --use-kube --values --valuesFile -f -i -o -r" ;;
+        "install") words="--context --debug --dry-run --filename --help --kubeconfig --no-color --no-wait --output --profile --revision --set --skip-confirmation --skip-precheck --timeout --verbose -f -o -p -r -s -v -y" ;;
+        "kube-inject") words="--context --debug --filename --help --injectConfigFile --injection-config --istioNamespace --kubeconfig --mesh-config --meshConfigFile --native-sidecar --no-use-kube --output --output-file --revision --timeout --use-kube --values --valuesFile -f -i -o -r" ;;
         "manifest") words="generate --help" ;;
         "manifest generate") words="--debug --filename --help --output --profile --revision --set -f -o -p -r -s" ;;
         "pc") words="all b bootstrap c cluster clusters diff dump ecds endpoint endpoints ep l listener listeners r route routes s secret secrets --help" ;;
@@ -72,7 +72,7 @@ _meshctl_words() {
         "proxy-config s") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
         "proxy-config secret") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
         "proxy-config secrets") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
-        "uninstall") words="--context --debug --dry-run --help --istioNamespace --kubeconfig --purge --revision --skip-confirmation --timeout --verbose -i -r -v -y" ;;
+        "uninstall") words="--context --debug --dry-run --help --istioNamespace --kubeconfig --output --purge --revision --skip-confirmation --timeout --verbose -i -o -r -v -y" ;;
         "verify-install") words="--context --debug --filename --help --kubeconfig --output --profile --revision --set --timeout --verbose -f -o -p -r -s -v" ;;
         "version") words="--help --output --short -o" ;;
     esac

@@ -72,17 +72,21 @@ complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcomma
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l kubeconfig
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l timeout
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l dry-run
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l kubeconfig
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l revision
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l timeout
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -s r
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l debug
@@ -123,6 +127,7 @@ complete -c meshctl -n '__fish_seen_subcommand_from install' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l kubeconfig
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l no-wait
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l profile
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l revision
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l set
@@ -131,6 +136,7 @@ complete -c meshctl -n '__fish_seen_subcommand_from install' -l skip-precheck
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l timeout
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l verbose
 complete -c meshctl -n '__fish_seen_subcommand_from install' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from install' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from install' -s p
 complete -c meshctl -n '__fish_seen_subcommand_from install' -s r
 complete -c meshctl -n '__fish_seen_subcommand_from install' -s s
@@ -149,6 +155,7 @@ complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l meshConfigFi
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l native-sidecar
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l no-use-kube
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l output-file
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l revision
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l timeout
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l use-kube
@@ -877,12 +884,14 @@ complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l dry-run
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l istioNamespace
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l purge
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l revision
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l skip-confirmation
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l timeout
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l verbose
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -s i
+complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -s r
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -s v
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -s y

@@ -62,6 +62,8 @@ def _read_yaml_map(path: str, what: str) -> dict[str, Any]:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"{path}: cannot read {what} ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: {what} is not UTF-8 text ({exc.reason})") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: invalid {what} YAML: {exc}") from exc
     if data is None:

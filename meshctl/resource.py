@@ -37,12 +37,13 @@ class Resource:
     @classmethod
     def from_dict(cls, body: dict[str, Any], origin: Origin | None = None) -> Resource:
         """Build a Resource from a decoded manifest."""
-        meta = body.get("metadata") or {}
+        meta = body.get("metadata")
+        meta = meta if isinstance(meta, dict) else {}
         return cls(
             api_version=str(body.get("apiVersion", "")),
             kind=str(body.get("kind", "")),
             name=str(meta.get("name") or meta.get("generateName") or ""),
-            namespace=meta.get("namespace") or None,
+            namespace=str(meta.get("namespace") or "") or None,
             body=body,
             origin=origin or Origin(),
         )
@@ -60,7 +61,8 @@ class Resource:
     @property
     def metadata(self) -> dict[str, Any]:
         """``metadata``, or an empty dict."""
-        return self.body.get("metadata") or {}
+        meta = self.body.get("metadata")
+        return meta if isinstance(meta, dict) else {}
 
     @property
     def labels(self) -> dict[str, str]:

@@ -210,3 +210,36 @@ def template_labels(workload: Resource) -> dict[str, str]:
     """The pod template labels of a Deployment-like workload."""
     meta = (workload.spec.get("template") or {}).get("metadata") or {}
     return dict(meta.get("labels") or {})
+
+
+_NAME = r"(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)"
+_PREFIX = r"(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*/)"
+_KEY = rf"(?:{_PREFIX}?{_NAME})"
+_VALUE = rf"(?:{_NAME}?)"
+
+
+def selector_syntax_error(text: str) -> str | None:
+    """Why a kubectl ``-l`` label selector is malformed (None when it is well formed).
+
+    The grammar of ``k8s.io/apimachinery/pkg/labels``: comma-separated requirements, each
+    ``key``, ``!key``, ``key=value``, ``key==value``, ``key!=value``, ``key in (v1,v2)``,
+    ``key notin (v1,v2)``, ``key>N`` or ``key<N``; keys and values are Kubernetes label keys and values.
+    """
+    import re
+
+    forms = (rf"!?\s*{_KEY}", rf"{_KEY}\s*(?:==?|!=)\s*{_VALUE}", rf"{_KEY}\s*[<>]\s*-?[0-9]+",
+             rf"{_KEY}\s+(?:in|notin)\s*\(\s*{_VALUE}(?:\s*,\s*{_VALUE})*\s*\)")
+    if not text.strip():
+        return "it is empty"
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text + ","):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth <= 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+    for part in parts:
+        if not part:
+            return "it has an empty requirement (a stray comma)"
+        if not any(re.fullmatch(form, part) for form in forms):
+            return f"{part!r} is not key, !key, key=value, key!=value, key in (...) or key notin (...)"
+    return None

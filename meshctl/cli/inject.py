@@ -64,10 +64,20 @@ def _values(injection_config: str | None, mesh_config: str | None, values_file: 
     return v.build_values(helm, mesh, revision, native)
 
 
-def _patch_namespace(action: str, namespace: str | None, revision: str | None, dry_run: str | None,
-                     kubeconfig: str | None, context: str | None, timeout: float) -> None:
-    from meshctl.inject.namespaces import describe_patch, disable_patch, enable_patch
+def _labels_after(labels: dict[str, str], patch: dict[str, Any] | None) -> dict[str, str]:
+    """The labels once a merge patch of ``metadata.labels`` is applied (None deletes)."""
+    changes = ((patch or {}).get("metadata") or {}).get("labels") or {}
+    after = {k: v for k, v in labels.items() if k not in changes}
+    after.update({k: v for k, v in changes.items() if v is not None})
+    return dict(sorted(after.items()))
 
+
+def _patch_namespace(action: str, namespace: str | None, revision: str | None, dry_run: str | None,
+                     output: str, kubeconfig: str | None, context: str | None, timeout: float) -> None:
+    from meshctl.inject.namespaces import describe_patch, disable_patch, enable_patch
+    from meshctl.report.structured import render_data
+
+    table = o.table_format(output) == "table"
     mode = o.dry_run_mode(dry_run)
     client = _client(kubeconfig, context, timeout)
     ns = namespace or client.default_namespace
@@ -76,32 +86,42 @@ def _patch_namespace(action: str, namespace: str | None, revision: str | None, d
         raise ClusterError(f"namespace {ns} not found")
     labels = (obj.get("metadata") or {}).get("labels") or {}
     patch = enable_patch(labels, revision) if action == "enable" else disable_patch(labels)
-    if patch is None:
+    after = _labels_after(labels, patch)
+    if patch is not None and mode != "client":
+        patched = client.merge_patch("Namespace", ns, patch, dry_run=mode == "server")
+        after = dict(sorted(((patched or {}).get("metadata") or {}).get("labels", after).items()))
+    if not table:
+        emit(render_data({"namespace": ns, "labels": after, "changed": patch is not None}, output))
+    elif patch is None:
         emit(f"namespace/{ns} unchanged: injection already {action}d\n")
-        return
-    if mode == "client":
+    elif mode == "client":
         emit(f"namespace/{ns} would be labelled {describe_patch(patch)} (dry run)\n{json.dumps(patch)}\n")
-        return
-    client.merge_patch("Namespace", ns, patch, dry_run=mode == "server")
-    suffix = " (server dry run)" if mode == "server" else ""
-    emit(f"namespace/{ns} labelled {describe_patch(patch)}{suffix}\n")
+    else:
+        suffix = " (server dry run)" if mode == "server" else ""
+        emit(f"namespace/{ns} labelled {describe_patch(patch)}{suffix}\n")
+
+
+NamespaceOutput = Annotated[str, typer.Option(
+    "--output", "-o", help="table, json or yaml ({namespace, labels (after), changed}).")]
 
 
 @app.command("enable")
 def enable(namespace: o.Namespace = None, revision: Revision = None, dry_run: o.DryRun = None,
-           kubeconfig: o.Kubeconfig = None, context: o.Context = None, timeout: o.Timeout = 30.0,
-           debug: o.Debug = False) -> None:
+           output: NamespaceOutput = "table", kubeconfig: o.Kubeconfig = None, context: o.Context = None,
+           timeout: o.Timeout = 30.0, debug: o.Debug = False) -> None:
     """Label a namespace for injection (istio-injection=enabled, or istio.io/rev=REV)."""
     o.set_debug(debug)
-    _patch_namespace("enable", namespace, revision, dry_run, kubeconfig, context, timeout)
+    o.label_value(revision, "--revision")
+    _patch_namespace("enable", namespace, revision, dry_run, output, kubeconfig, context, timeout)
 
 
 @app.command("disable")
-def disable(namespace: o.Namespace = None, dry_run: o.DryRun = None, kubeconfig: o.Kubeconfig = None,
-            context: o.Context = None, timeout: o.Timeout = 30.0, debug: o.Debug = False) -> None:
+def disable(namespace: o.Namespace = None, dry_run: o.DryRun = None, output: NamespaceOutput = "table",
+            kubeconfig: o.Kubeconfig = None, context: o.Context = None, timeout: o.Timeout = 30.0,
+            debug: o.Debug = False) -> None:
     """Remove a namespace's injection labels, keeping every other label."""
     o.set_debug(debug)
-    _patch_namespace("disable", namespace, None, dry_run, kubeconfig, context, timeout)
+    _patch_namespace("disable", namespace, None, dry_run, output, kubeconfig, context, timeout)
 
 
 def _render_status(statuses: list[Any], output: str) -> str:
@@ -199,6 +219,9 @@ def iptables(
     for res in targets:
         tpl = pod_template(res.body) or {}
         init = [c for c in (tpl.get("spec") or {}).get("initContainers") or [] if c.get("name") == INIT_NAME]
+        if not init and (skip := ipt.not_injected(tpl)):
+            note(f"{res.friendly_name()} will not be injected ({skip}): no istio-init, no nat rules")
+            continue
         if init:
             cfg = ipt.from_args([str(x) for x in init[0].get("args") or []])
         else:
@@ -212,7 +235,9 @@ def iptables(
 
 def kube_inject(
     filename: Annotated[list[str], typer.Option("--filename", "-f", help="Manifest file, or - for stdin.")],
-    output_file: Annotated[str | None, typer.Option("--output", "-o", help="Write here instead of stdout.")]
+    output_file: Annotated[str | None, typer.Option(
+        "--output-file", "-o", "--output",
+        help="Write the injected manifest to this file instead of stdout (not a format: kube-inject writes YAML).")]
     = None,
     native_sidecar: NativeSidecar = False, revision: Revision = None,
     injection_config: InjectionConfig = None, mesh_config: MeshConfig = None, values_file: ValuesFile = None,
@@ -222,6 +247,10 @@ def kube_inject(
 ) -> None:
     """Inject the Istio sidecar into pods and pod templates in a manifest."""
     o.set_debug(debug)
+    if output_file in o.TABLE_FORMATS:
+        raise UsageError(f"-o/--output-file is the file to write, not a format (kube-inject always writes "
+                         f"YAML); to write a file named {output_file!r}, use -o ./{output_file} "
+                         "or redirect stdout")
     from meshctl.inject.manifests import inject_text
     from meshctl.sources.files import expand_paths, read_text
 
@@ -250,8 +279,10 @@ def _check_subjects(pod: str | None, selector: str | None, filename: list[str] |
         resources = load_paths(filename)
         configs = [r.body for r in resources if r.kind == "MutatingWebhookConfiguration"]
         ns_objs = {r.name: r.labels for r in resources if r.kind == "Namespace"}
-        if not configs:
-            configs = list(_client(kubeconfig, context, timeout).list("MutatingWebhookConfiguration"))
+        if configs:
+            _note_foreign_webhooks(configs)
+        else:
+            configs = _cluster_webhooks(resources, kubeconfig, context, timeout)
         found = s.select(resources, namespace, namespace or "default", pod, selector)
         if not found and not pod and not selector:
             found = [s.namespace_subject(namespace or "default")]
@@ -280,6 +311,31 @@ def _check_subjects(pod: str | None, selector: str | None, filename: list[str] |
     return found, webhook_configs(client), lambda n: labels.get(n, {})
 
 
+def _note_foreign_webhooks(configs: list[dict[str, Any]]) -> None:
+    """Say so when the webhook configurations given in files hold no Istio injector at all."""
+    from meshctl.inject.webhooks import is_istio_webhook
+
+    if any(is_istio_webhook(c) for c in configs):
+        return
+    names = ", ".join(str((c.get("metadata") or {}).get("name", "?")) for c in configs)
+    note(f"Note: none of the {len(configs)} MutatingWebhookConfiguration(s) in the given files ({names}) is an "
+         "Istio injector (no webhook named *istio.io); the cluster's webhooks were not read")
+
+
+def _cluster_webhooks(resources: list[Any], kubeconfig: str | None, context: str | None,
+                      timeout: float) -> list[dict[str, Any]]:
+    """The cluster's webhook configurations, for files that hold none; the error says why they were read."""
+    others = [f"{r.kind} {r.name}" for r in resources if r.kind.endswith("WebhookConfiguration")]
+    found = f" (only {', '.join(others)}, which is not mutating)" if others else ""
+    try:
+        configs = list(_client(kubeconfig, context, timeout).list("MutatingWebhookConfiguration"))
+    except ClusterError as exc:
+        raise ClusterError(f"the given files hold no MutatingWebhookConfiguration{found}, and the cluster's "
+                           f"could not be read: {exc}") from None
+    note(f"Note: the given files hold no MutatingWebhookConfiguration{found}; using the cluster's")
+    return configs
+
+
 def check_inject(
     pod: Annotated[str | None, typer.Argument(help="Pod name, or kind/name for a workload.")] = None,
     namespace: o.Namespace = None,
@@ -300,6 +356,12 @@ def check_inject(
     from meshctl.inject import checks
 
     threshold = level(failure_threshold, "--failure-threshold")
+    if selector is not None:
+        from meshctl.analysis.selectors import selector_syntax_error
+
+        problem = selector_syntax_error(selector)
+        if problem:
+            raise UsageError(f"invalid label selector -l {selector!r}: {problem}")
     if output not in (*TABLE_FORMATS, "log", "sarif", "junit"):
         raise UsageError(f"unknown output format {output!r}; use table, json, yaml, log, sarif or junit")
     found, configs, ns_labels = _check_subjects(pod, selector, filename, namespace,

@@ -92,12 +92,12 @@ def _precheck(cfg: InstallConfig, cluster: Any) -> None:
 
 
 @contextmanager
-def _reporter(total: int, color: bool) -> Iterator[Callable[[str, dict[str, Any]], None]]:
-    """A rich progress bar on a terminal, plain ``outcome Kind ns/name`` lines otherwise."""
+def _reporter(total: int, color: bool, lines: bool = True) -> Iterator[Callable[[str, dict[str, Any]], None]]:
+    """A rich progress bar on a terminal, plain ``outcome Kind ns/name`` lines otherwise (if ``lines``)."""
     from meshctl.install.manifest import describe
 
     if not sys.stderr.isatty():
-        yield lambda outcome, obj: emit(f"{outcome} {describe(obj)}\n")
+        yield (lambda outcome, obj: emit(f"{outcome} {describe(obj)}\n")) if lines else (lambda outcome, obj: None)
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -129,6 +129,16 @@ def _print_plan(objects: list[dict[str, Any]], verb: str) -> None:
     _print_dry_run([f"{verb} [{phase_of(obj)}] {describe(obj)}" for obj in objects])
 
 
+Output = Annotated[str, typer.Option("--output", "-o", help="table (progress lines), json or yaml (a list of "
+                                     "{kind, namespace, name, action}).")]
+
+
+def _emit_rows(rows: list[dict[str, Any]], output: str) -> None:
+    from meshctl.report.structured import render_data
+
+    emit(render_data(rows, output))
+
+
 @app.callback()
 def install(
     ctx: typer.Context,
@@ -140,6 +150,7 @@ def install(
     dry_run: o.DryRun = None,
     skip_precheck: Annotated[bool, typer.Option("--skip-precheck", help="Do not run prechecks first.")] = False,
     no_wait: Annotated[bool, typer.Option("--no-wait", help="Do not wait for workloads to be ready.")] = False,
+    output: Output = "table",
     timeout: o.Timeout = 300.0,
     kubeconfig: o.Kubeconfig = None,
     context: o.Context = None,
@@ -151,14 +162,23 @@ def install(
     if ctx.invoked_subcommand:
         return
     o.set_debug(debug)
+    table = o.table_format(output) == "table"
     mode = o.dry_run_mode(dry_run)
     cfg = _config(profile, set_, filename, revision)
     objects = _objects(cfg)
     if not objects:
-        emit("the configuration installs nothing\n")
+        if table:
+            emit("the configuration installs nothing\n")
+        else:
+            _emit_rows([], output)
         return
+    from meshctl.install.results import apply_rows, object_row
+
     if mode == "client":
-        _print_plan(objects, "would apply")
+        if table:
+            _print_plan(objects, "would apply")
+        else:
+            _emit_rows([object_row(obj, "would-apply") for obj in objects], output)
         return
     from meshctl.cluster.client import get_client
     from meshctl.install import apply, readiness
@@ -168,16 +188,25 @@ def install(
         _precheck(cfg, cluster)
     _confirm(f"Install profile {cfg.profile!r} (revision {cfg.rev_label}, {len(objects)} objects)?", yes)
     client = get_client(cluster)
-    with _reporter(len(objects), o.colors_enabled(no_color)) as notify:
+    with _reporter(len(objects), o.colors_enabled(no_color), lines=table) as notify:
         report = apply.install(client, objects, notify, crd_timeout=timeout, dry_run=mode == "server")
-    emit(f"{len(objects)} objects: {report.count('created')} created, {report.count('configured')} "
-         f"configured, {report.count('unchanged')} unchanged{' (server dry run)' if mode else ''}\n")
+    summary = (f"{len(objects)} objects: {report.count('created')} created, {report.count('configured')} "
+               f"configured, {report.count('unchanged')} unchanged{' (server dry run)' if mode else ''}")
+    if table:
+        emit(summary + "\n")
+    else:  # what was applied is the result; readiness, if waited for, is only the exit status
+        _emit_rows(apply_rows(report.outcomes, dry_run=mode == "server"), output)
+        note(summary)
     if no_wait or mode:
         return
-    # Stop polling a little before the client's own deadline, so the error names the stragglers.
+    # Stop polling a little before the client's own deadline, so the error names the stragglers;
+    # the error names the --timeout the user set, not what was left of it.
     left = max(0.0, client.deadline.remaining() - min(2.0, timeout / 4))
-    readiness.wait_ready(lambda obj: apply.fetch(client, obj), objects, left, on_wait=note)
-    emit("control plane ready\n")
+    readiness.wait_ready(lambda obj: apply.fetch(client, obj), objects, left, on_wait=note, reported=timeout)
+    if table:
+        emit("control plane ready\n")
+    else:
+        note("control plane ready")
 
 
 def verify_install(
@@ -219,6 +248,8 @@ def uninstall(
                                         "Istio custom resource).")] = False,
     yes: Yes = False,
     dry_run: o.DryRun = None,
+    output: Annotated[str, typer.Option("--output", "-o", help="table, json or yaml (a list of {kind, namespace, "
+                                        "name, action}: deleted, already-gone or would-delete).")] = "table",
     istio_namespace: o.IstioNamespace = "istio-system",
     kubeconfig: o.Kubeconfig = None,
     context: o.Context = None,
@@ -229,18 +260,36 @@ def uninstall(
     """Delete what meshctl installed for a revision, in reverse order (user objects are never touched)."""
     from meshctl.install import manifest
     from meshctl.install import uninstall as core
+    from meshctl.install.results import object_row
 
     o.set_debug(debug)
+    table = o.table_format(output) == "table"
     mode = o.dry_run_mode(dry_run)
     rev = revision or "default"
     client = o.cluster_client(kubeconfig, context, timeout, verbose)
     doomed = core.plan(core.discover(client, rev, istio_namespace), purge)
     if not doomed:
-        emit(f"nothing installed by meshctl for revision {rev}\n")
+        if table:
+            emit(f"nothing installed by meshctl for revision {rev}\n")
+        else:
+            _emit_rows([], output)
         return
     if mode:
-        _print_dry_run([f"would delete {manifest.describe(obj)}" for obj in doomed])
+        if table:
+            _print_dry_run([f"would delete {manifest.describe(obj)}" for obj in doomed])
+        else:
+            _emit_rows([object_row(obj, "would-delete") for obj in doomed], output)
         return
     _confirm(f"Delete {len(doomed)} objects installed by meshctl for revision {rev}?", yes)
-    deleted = core.execute(client, doomed, lambda what, obj: emit(f"{what} {manifest.describe(obj)}\n"))
-    emit(f"{deleted} objects deleted\n")
+    rows: list[dict[str, Any]] = []
+
+    def done(what: str, obj: dict[str, Any]) -> None:
+        rows.append(object_row(obj, what.replace(" ", "-")))
+        if table:
+            emit(f"{what} {manifest.describe(obj)}\n")
+
+    deleted = core.execute(client, doomed, done)
+    if table:
+        emit(f"{deleted} objects deleted\n")
+    else:
+        _emit_rows(rows, output)

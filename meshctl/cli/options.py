@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Annotated, Any
 
 import typer
@@ -35,6 +36,35 @@ def dry_run_mode(value: str | None) -> str | None:
         raise UsageError(f"--dry-run must be client, server or none, not {value!r}")
     return value
 Output = Annotated[str, typer.Option("--output", "-o", help="Output format (table, json, yaml, ...).")]
+TABLE_FORMATS = ("table", "json", "yaml")
+TableOutput = Annotated[str, typer.Option("--output", "-o", help="table, json or yaml.")]
+
+
+def table_format(output: str) -> str:
+    """Validate ``-o`` for commands whose results are a table, JSON or YAML."""
+    return choice(output, TABLE_FORMATS, "-o/--output")
+
+
+def choice(value: str, allowed: tuple[str, ...], flag: str, ignore_case: bool = False) -> str:
+    """``value`` when it is one of ``allowed`` (empty means "not given"); else a UsageError."""
+    from meshctl.errors import UsageError
+
+    if not value or value in allowed or (ignore_case and value.upper() in {a.upper() for a in allowed}):
+        return value
+    raise UsageError(f"{flag} must be {', '.join(allowed[:-1])} or {allowed[-1]}, not {value!r}")
+
+
+_LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
+
+
+def label_value(value: str | None, flag: str) -> str | None:
+    """``value`` when Kubernetes accepts it as a label value (at most 63 characters); else a UsageError."""
+    from meshctl.errors import UsageError
+
+    if value is None or (len(value) <= 63 and _LABEL_VALUE.fullmatch(value)):
+        return value
+    raise UsageError(f"{flag} {value!r} is not a valid label value: at most 63 characters, letters, digits, "
+                     "'-', '_' or '.', starting and ending with a letter or digit")
 Filename = Annotated[list[str] | None, typer.Option(
     "--filename", "-f", help="File, directory (recursive) or - for stdin. Repeatable.")]
 

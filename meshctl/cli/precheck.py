@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Annotated
 
@@ -11,8 +12,9 @@ from meshctl.cli import findings as f
 from meshctl.cli import options as o
 from meshctl.cli.output import emit, progress
 from meshctl.errors import UsageError
+from meshctl.precheck.model import PROFILES
 
-PROFILES = ("default", "demo", "minimal", "ambient")
+_VERSION = re.compile(r"v?[0-9]+\.[0-9]+(\.[0-9]+)?")
 
 
 def _list(output: str) -> None:
@@ -42,7 +44,8 @@ def precheck(
     revision: Annotated[str | None, typer.Option("--revision", "-r",
                                                  help="Revision to be installed (canary upgrade).")] = None,
     from_version: Annotated[str | None, typer.Option(
-        "--from-version", help="Istio version being upgraded from (default: what the cluster runs).")] = None,
+        "--from-version", help="Istio version being upgraded from, e.g. 1.27 or 1.27.3 (default: what the cluster "
+        "runs).")] = None,
     check: Annotated[list[str] | None, typer.Option(
         "--check", help="Run only these checks (see --list). Repeatable.")] = None,
     list_checks: Annotated[bool, typer.Option("--list", "-L", help="List checks and exit.")] = False,
@@ -64,6 +67,8 @@ def precheck(
     f.check_format(output)
     if profile not in PROFILES:
         raise UsageError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")
+    if from_version is not None and not _VERSION.fullmatch(from_version):
+        raise UsageError(f"--from-version {from_version!r} is not a version like 1.27 or 1.27.3")
     if list_checks:
         _list(output if output in ("json", "yaml") else "log")
         return

@@ -9,7 +9,7 @@ import typer
 
 from meshctl.cli import options as o
 from meshctl.cli.output import emit, note
-from meshctl.errors import UsageError
+from meshctl.errors import InputError, UsageError
 
 app = typer.Typer(
     help="Read Envoy's configuration from a pod, an admin URL or a saved config dump.", no_args_is_help=True
@@ -33,6 +33,10 @@ DumpFile = Annotated[
 AdminPort = Annotated[int, typer.Option("--proxy-admin-port", help="Envoy admin port in the pod.")]
 Output = Annotated[str, typer.Option("--output", "-o", help="table, json or yaml.")]
 Port = Annotated[int, typer.Option("--port", help="Only this port.")]
+DIRECTIONS = ("inbound", "outbound")
+LISTENER_TYPES = ("HTTP", "TCP", "HTTP+TCP", "UNKNOWN")
+#: Envoy's HealthStatus values (config.core.v3), as the STATUS column shows them.
+HEALTH_STATUSES = ("HEALTHY", "UNHEALTHY", "DRAINING", "TIMEOUT", "DEGRADED", "UNKNOWN")
 Address = Annotated[str, typer.Option("--address", help="Only this address.")]
 
 
@@ -55,6 +59,8 @@ class _Ctx:
 
         if output not in FORMATS:
             raise UsageError(f"unknown output format {output!r}; use one of {', '.join(FORMATS)}")
+        if admin_url:
+            _check_admin_url(admin_url)
         self.target = parse_target(target, admin_url, file, namespace)
         self.output = output
         self.admin_port = admin_port
@@ -65,11 +71,17 @@ class _Ctx:
         self, dump: bool = True, include_eds: bool = False, live_clusters: bool = False
     ) -> tuple[str, str, str | None]:
         """(label, config dump text or "", /clusters JSON text or None)."""
-        from meshctl.sources.envoy import open_target
+        from meshctl.sources.envoy import NotEnvoy, open_target
 
         with open_target(self.target, self.cluster, self.admin_port, self.timeout) as reader:
-            text = reader.config_dump(include_eds) if dump else ""
-            clusters = reader.clusters_json() if live_clusters else None
+            # Past this point a pod and its port-forward exist: a NotEnvoy is about what answered.
+            try:
+                text = reader.config_dump(include_eds) if dump else ""
+                clusters = reader.clusters_json() if live_clusters else None
+            except NotEnvoy as exc:
+                raise not_envoy(reader.label, str(exc)) from None
+            if clusters is not None and not clusters.lstrip().startswith("{"):
+                raise not_envoy(reader.label, "/clusters?format=json did not answer JSON")
             return reader.label, text, clusters
 
     def load(self, keep: str, include_eds: bool = False) -> Any:
@@ -78,6 +90,26 @@ class _Ctx:
 
         label, text, _ = self.fetch(include_eds=include_eds)
         return load(text, label, KEEP[keep])
+
+
+def not_envoy(label: str, detail: str) -> InputError:
+    """What answered is not Envoy's admin API: the same one line, exit 65, for every subcommand."""
+    detail = detail.removeprefix(label).removesuffix("; is this an Envoy admin port?").strip()
+    return InputError(f"{label} does not look like an Envoy admin endpoint ({detail})")
+
+
+def _check_admin_url(admin_url: str) -> None:
+    """A usage error for a --admin-url that is not an http(s) URL with a host (and a valid port)."""
+    from urllib.parse import urlsplit
+
+    url = admin_url if "://" in admin_url else f"http://{admin_url}"
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises on a port that is not a number in range
+    except ValueError as exc:
+        raise UsageError(f"invalid --admin-url {admin_url!r}: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"invalid --admin-url {admin_url!r}: expected http(s)://HOST[:PORT]")
 
 
 def _now() -> Any:
@@ -122,9 +154,13 @@ def dump(
 ) -> None:
     """Envoy's config dump: per section counts and version_info (time, #counter, age); -o json|yaml is raw."""
     o.set_debug(debug)
-    from meshctl.envoy.dump import KEEP, from_document, parse_json, select_sections
+    from meshctl.analysis.durations import parse_duration
+    from meshctl.envoy.dump import KEEP, from_document, normalize_type, parse_json, select_sections
 
     ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    for section in type_ or []:  # option values are checked before anything is read
+        normalize_type(section)
+    stale_age = parse_duration(stale_after, "--stale-after")
     label, text, _ = ctx.fetch(include_eds=include_eds)
     if output != "table":
         from meshctl.envoy.tables import render_rows
@@ -138,13 +174,12 @@ def dump(
 
         emit(render_rows(redact(doc), output))
         return
-    from meshctl.analysis.durations import parse_duration
     from meshctl.envoy.dump import load
     from meshctl.envoy.summary import render_summary, stale_warnings
 
     model = load(text, label, KEEP["summary"])
     sections = select_sections(model, type_ or [])
-    for warning in stale_warnings(model.sections, parse_duration(stale_after, "--stale-after"), stale_pushes):
+    for warning in stale_warnings(model.sections, stale_age, stale_pushes):
         note(f"Warning: {warning}")
     emit(render_summary(sections, _now()))
 
@@ -172,6 +207,7 @@ def clusters(
     from meshctl.envoy.tables import table
 
     ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    o.choice(direction, DIRECTIONS, "--direction")
     rows = cluster_rows(ctx.load("clusters"), ClusterFilter(fqdn, port, subset, direction))
     _emit_rows(rows, output, lambda: table(rows, COLUMNS, 5))
 
@@ -198,6 +234,7 @@ def listeners(
     from meshctl.envoy.tables import table
 
     ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    o.choice(type_, LISTENER_TYPES, "--type", ignore_case=True)
     rows = listener_rows(ctx.load("listeners"), ListenerFilter(address, port, type_))
     _emit_rows(rows, output, lambda: table(rows, COLUMNS, 1))
 

@@ -12,6 +12,7 @@ import typer
 from meshctl.cli import options as o
 from meshctl.cli.output import note
 from meshctl.cli.proxy_config import (
+    HEALTH_STATUSES,
     Address,
     AdminPort,
     AdminUrl,
@@ -75,7 +76,9 @@ def endpoints(
     address: Address = "",
     port: Port = 0,
     cluster: Annotated[str, typer.Option("--cluster", help="Only endpoints of this cluster.")] = "",
-    status: Annotated[str, typer.Option("--status", help="Only this health status, e.g. HEALTHY.")] = "",
+    status: Annotated[str, typer.Option(
+        "--status", help="Only this health status: HEALTHY, UNHEALTHY, DRAINING, TIMEOUT, DEGRADED or UNKNOWN.")]
+    = "",
     compare_k8s: Annotated[
         bool,
         typer.Option(
@@ -98,6 +101,7 @@ def endpoints(
     from meshctl.envoy.tables import table
 
     ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    o.choice(status, HEALTH_STATUSES, "--status", ignore_case=True)
     flt = EndpointFilter(address, port, cluster, status)
     if not compare_k8s:
         rows = _endpoint_source(ctx, flt)[0]

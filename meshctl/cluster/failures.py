@@ -9,6 +9,8 @@ from meshctl.cluster.requests import ApiRequest
 from meshctl.errors import ClusterError
 
 _VERBS = {"POST": "create", "PATCH": "patch", "PUT": "update", "DELETE": "delete"}
+_GERUNDS = {"create": "creating", "patch": "patching", "update": "updating", "delete": "deleting",
+            "get": "getting", "list": "listing"}
 _REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
             405: "Method Not Allowed", 409: "Conflict", 410: "Gone", 415: "Unsupported Media Type",
             422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Internal Server Error",
@@ -40,7 +42,9 @@ def action_of(req: ApiRequest) -> Action:
     if len(rest) > 2:
         plural = f"{plural}/{rest[2]}"
     verb = _VERBS.get(req.method, "get" if name else "list")
-    return Action(verb, f"{plural}.{group}" if group and plural else plural, namespace, name)
+    if not plural:  # a path that names no resource: discovery (/api, /apis/GROUP/VERSION) or /version
+        return Action("get" if req.method == "GET" else verb, req.path.split("?")[0], None, None)
+    return Action(verb, f"{plural}.{group}" if group else plural, namespace, name)
 
 
 def status_message(body: bytes) -> str:
@@ -58,6 +62,8 @@ def reason(status: int) -> str:
 
 
 def _where(action: Action) -> str:
+    if action.resource.startswith("/"):  # a path, not a resource: no scope to name
+        return ""
     if action.namespace:
         return f"in namespace {action.namespace}"
     return "at the cluster scope"
@@ -67,15 +73,16 @@ def status_error(req: ApiRequest, status: int, body: bytes = b"") -> ClusterErro
     """One sentence for an HTTP error answer."""
     action = action_of(req)
     what = action.resource + (f" {action.name}" if action.name and action.verb != "list" else "")
+    where = f" {_where(action)}" if _where(action) else ""
     if status == 401:
-        return ClusterError(f"not authorized: the API server rejected the credentials to {action.verb} "
-                            f"{what} {_where(action)} ({reason(status)})")
+        gerund = _GERUNDS.get(action.verb, action.verb)
+        return ClusterError(f"unauthorized (401): the credentials in the kubeconfig were rejected while "
+                            f"{gerund} {what}{where}")
     if status == 403:
-        return ClusterError(f"permission denied: cannot {action.verb} {what} {_where(action)} "
-                            f"({reason(status)})")
+        return ClusterError(f"permission denied: cannot {action.verb} {what}{where} ({reason(status)})")
     detail = status_message(body)
     tail = f": {detail}" if detail else ""
-    return ClusterError(f"cannot {action.verb} {what} {_where(action)} ({reason(status)}){tail}")
+    return ClusterError(f"cannot {action.verb} {what}{where} ({reason(status)}){tail}")
 
 
 def timeout_error(seconds: float, req: ApiRequest) -> ClusterError:

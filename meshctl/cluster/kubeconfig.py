@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from meshctl.errors import ClusterError
+from meshctl.errors import ClusterError, InputError
 
 SA_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 IN_CLUSTER_CONTEXT = "in-cluster"
@@ -83,6 +83,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError as exc:
         raise ClusterError(f"cannot read kubeconfig {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"kubeconfig {path} is not UTF-8 text ({exc.reason})") from None
     except yaml.YAMLError as exc:
         raise ClusterError(f"kubeconfig {path} is not valid YAML: {exc}") from None
     if not isinstance(doc, dict):

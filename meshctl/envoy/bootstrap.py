@@ -13,12 +13,14 @@ def bootstrap_row(dump: ConfigDump) -> Row:
     """``istioVersion``, ``proxyVersion`` and ``envoyVersion`` as istioctl derives them."""
     entries = dump.entries("bootstrap")
     node = field(entries[0].resource, "node") if entries else {}
-    meta = field(node, "metadata") or {}
+    meta = field(node, "metadata")
+    meta = meta if isinstance(meta, dict) else {}
     proxy_sha = str(meta.get("ISTIO_PROXY_SHA", ""))
     build = field(node, "user_agent_build_version") or {}
     version = field(build, "version") or {}
     envoy = ".".join(str(field(version, k) or 0) for k in ("major_number", "minor_number", "patch"))
-    build_meta = field(build, "metadata") or {}
+    build_meta = field(build, "metadata")
+    build_meta = build_meta if isinstance(build_meta, dict) else {}
     for key in ("revision.status", "build.type", "ssl.version"):
         if build_meta.get(key):
             envoy += f"/{build_meta[key]}"

@@ -136,7 +136,7 @@ class ConfigDump:
 def _compactor(keep: frozenset[str]) -> Any:
     def hook(obj: dict[str, Any]) -> dict[str, Any]:
         type_url = obj.get("@type")
-        if type_url is None or type_url.startswith(ADMIN_PREFIX):
+        if not isinstance(type_url, str) or type_url.startswith(ADMIN_PREFIX):
             return obj
         if type_url.rsplit(".", 1)[-1] in keep:
             return obj
@@ -153,6 +153,8 @@ def parse_json(text: str | bytes, origin: str, keep: frozenset[str] | None = Non
         return json.loads(text, object_hook=_compactor(keep))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{origin} is not a readable config dump (truncated or not JSON: {exc})") from None
+    except RecursionError:
+        raise InputError(f"{origin} is not a readable config dump (nested too deeply)") from None
 
 
 def load(text: str | bytes, origin: str, keep: frozenset[str] | None = None) -> ConfigDump:
@@ -166,7 +168,67 @@ def from_document(doc: Any, origin: str) -> ConfigDump:
     configs = field(doc, "configs") if isinstance(doc, dict) else None
     if not isinstance(configs, list):
         raise InputError(f"{origin} is not an Envoy config dump (it has no 'configs' list)")
-    return ConfigDump(origin, tuple(_section(c) for c in configs if isinstance(c, dict)))
+    for i, config in enumerate(configs):
+        _check_section(config, f"configs[{i}]", origin)
+    return ConfigDump(origin, tuple(_section(c) for c in configs))
+
+
+def _unreadable(origin: str, where: str, what: str) -> InputError:
+    return InputError(f"{origin} is not a readable config dump: {where} {what}")
+
+
+def _object(value: Any, where: str, origin: str, required: bool = False) -> None:
+    if not isinstance(value, dict) and (required or value is not None):
+        raise _unreadable(origin, where, "is not an object")
+
+
+def _objects(value: Any, where: str, origin: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _unreadable(origin, where, "is not a list")
+    for i, item in enumerate(value):
+        _object(item, f"{where}[{i}]", origin, required=True)
+    return value
+
+
+def _check_section(raw: Any, where: str, origin: str) -> None:
+    """InputError naming the place when a ``configs[]`` element does not have its message's shape."""
+    _object(raw, where, origin, required=True)
+    type_url = raw.get("@type")
+    if not isinstance(type_url, str):
+        raise _unreadable(origin, f"{where}.@type", "is not a string")
+    for name in ("version_info", "last_updated"):
+        value = field(raw, name)
+        if value is not None and not isinstance(value, str):
+            raise _unreadable(origin, f"{where}.{name}", "is not a string")
+    key = section_key(type_url)
+    if key == "bootstrap":
+        _object(field(raw, "bootstrap"), f"{where}.bootstrap", origin)
+    for list_name, _state, wrapper in _LAYOUT.get(key, ()):
+        for i, item in enumerate(_objects(field(raw, list_name), f"{where}.{list_name}", origin)):
+            _check_item(item, wrapper, f"{where}.{list_name}[{i}]", origin)
+    if key == "listeners":
+        for i, item in enumerate(_objects(field(raw, "dynamic_listeners"), f"{where}.dynamic_listeners", origin)):
+            if not isinstance(field(item, "name", ""), str):
+                raise _unreadable(origin, f"{where}.dynamic_listeners[{i}].name", "is not a string")
+            for state_name, _ in _LISTENER_STATES:
+                holder = field(item, state_name)
+                _object(holder, f"{where}.dynamic_listeners[{i}].{state_name}", origin)
+                if holder:
+                    _check_item(holder, "listener", f"{where}.dynamic_listeners[{i}].{state_name}", origin)
+
+
+def _check_item(item: dict[str, Any], wrapper: str, where: str, origin: str) -> None:
+    resource = field(item, wrapper)
+    if wrapper == "scoped_route_configs":
+        _objects(resource, f"{where}.{wrapper}", origin)
+    else:
+        _object(resource, f"{where}.{wrapper}", origin)
+    for name in ("name", "version_info", "last_updated"):
+        value = field(item, name)
+        if value is not None and not isinstance(value, str):
+            raise _unreadable(origin, f"{where}.{name}", "is not a string")
 
 
 def section_key(type_url: str) -> str:

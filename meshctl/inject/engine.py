@@ -20,18 +20,8 @@ from meshctl.inject.podspec import (
     proxy_overrides,
     template,
 )
+from meshctl.sources.shape import POD_TEMPLATE_PATHS as TEMPLATE_PATHS
 
-# kind -> path to the pod template inside the object
-TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
-    "Pod": (),
-    "Deployment": ("spec", "template"),
-    "StatefulSet": ("spec", "template"),
-    "DaemonSet": ("spec", "template"),
-    "ReplicaSet": ("spec", "template"),
-    "ReplicationController": ("spec", "template"),
-    "Job": ("spec", "template"),
-    "CronJob": ("spec", "jobTemplate", "spec", "template"),
-}
 PROM_PATH_VALUE = "/stats/prometheus"
 PROM_ENV = "ISTIO_PROMETHEUS_ANNOTATIONS"
 _INJECTED_CONTAINERS = (a.PROXY_NAME, a.INIT_NAME, "istio-validation")
@@ -81,7 +71,11 @@ def _old_prometheus(spec: Obj) -> dict[str, str] | None:
             continue
         for env in c.get("env") or []:
             if env.get("name") == PROM_ENV and env.get("value"):
-                return {str(k): str(v) for k, v in json.loads(env["value"]).items()}
+                try:
+                    found = json.loads(str(env["value"]))
+                except ValueError:
+                    return None
+                return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else None
     return None
 
 
@@ -91,8 +85,10 @@ def uninject(meta: Obj, spec: Obj) -> None:
     status: Obj = {}
     if a.STATUS in ann:
         try:
-            status = json.loads(ann[a.STATUS]) or {}
+            status = json.loads(str(ann[a.STATUS])) or {}
         except ValueError:
+            status = {}
+        if not isinstance(status, dict) or not isinstance(status.get("volumes") or [], list):
             status = {}
     volumes = set(status.get("volumes") or []) | {v["name"] for v in template("volumes")}
     prom = _old_prometheus(spec)
@@ -145,7 +141,8 @@ def inject_template(template_obj: Obj, values: Any, workload: Workload) -> Obj:
     out = copy.deepcopy(template_obj)
     meta: Obj = out.setdefault("metadata", {}) or {}
     out["metadata"] = meta
-    spec: Obj = out.setdefault("spec", {})
+    spec: Obj = out.get("spec") or {}
+    out["spec"] = spec
     uninject(meta, spec)
     ann: Obj = dict(meta.get("annotations") or {})
     labels: Obj = dict(meta.get("labels") or {})
@@ -181,13 +178,20 @@ def inject_template(template_obj: Obj, values: Any, workload: Workload) -> Obj:
     return out
 
 
-def should_inject(template_obj: Obj) -> bool:
-    """Whether kube-inject injects this template (not opted out, not host-network)."""
+def not_injected_reason(template_obj: Obj) -> str | None:
+    """Why the injector leaves this template alone (opted out, host network), or None."""
     meta = template_obj.get("metadata") or {}
     spec = template_obj.get("spec") or {}
     if spec.get("hostNetwork"):
-        return False
-    return not a.opted_out(meta.get("labels") or {}, meta.get("annotations") or {})
+        return "it uses the host network"
+    if a.opted_out(meta.get("labels") or {}, meta.get("annotations") or {}):
+        return f'it has {a.INJECT}: "false"'
+    return None
+
+
+def should_inject(template_obj: Obj) -> bool:
+    """Whether kube-inject injects this template (not opted out, not host-network)."""
+    return not_injected_reason(template_obj) is None
 
 
 def workload_of(obj: Obj) -> Workload:

@@ -192,3 +192,10 @@ def render_save(cfg: CaptureConfig) -> str:
     lines += [f":{c} - [0:0]" for c in sorted(ISTIO_CHAINS)]
     lines += [f"-A {c} {r}" for chain in chains for c, r in rules if c == chain]
     return "\n".join([*lines, "COMMIT"]) + "\n"
+
+
+def not_injected(template_obj: Mapping[str, object]) -> str | None:
+    """Why a pod template without istio-init will not get one (so it has no rules), or None."""
+    from meshctl.inject.engine import not_injected_reason
+
+    return not_injected_reason(dict(template_obj))

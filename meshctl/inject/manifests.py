@@ -11,17 +11,40 @@ from meshctl.errors import InputError
 from meshctl.inject.engine import inject_object
 from meshctl.inject.values import InjectionValues
 from meshctl.sources.files import split_documents
+from meshctl.sources.shape import check_object, list_items
 
 
 def _load(text: str, where: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        value = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f" (line {mark.line + 1} of the document)" if mark else ""
         raise InputError(f"{where}: invalid YAML: {exc.problem}{line}") from exc
     except yaml.YAMLError as exc:
         raise InputError(f"{where}: invalid YAML: {exc}") from exc
+    except RecursionError:
+        raise InputError(f"{where}: recursive YAML alias (or nesting too deep)") from None
+    _acyclic(value, where)
+    return value
+
+
+def _acyclic(value: Any, where: str) -> None:
+    """InputError when a document refers to itself (``a: &a [*a]``): it has no YAML or JSON form."""
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    open_ids: set[int] = set()
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            open_ids.discard(id(node))
+            continue
+        if not isinstance(node, (dict, list)):
+            continue
+        if id(node) in open_ids:
+            raise InputError(f"{where}: recursive YAML alias")
+        open_ids.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in (node.values() if isinstance(node, dict) else node))
 
 
 class _Dumper(yaml.SafeDumper):
@@ -45,16 +68,21 @@ def dump(obj: Any) -> str:
     return yaml.dump(obj, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=1 << 16)
 
 
-def inject_value(value: Any, values: InjectionValues) -> Any | None:
-    """The injected form of a parsed document, or None when nothing in it changes."""
+def inject_value(value: Any, values: InjectionValues, where: str = "input") -> Any | None:
+    """The injected form of a parsed document, or None when nothing in it changes.
+
+    InputError (naming ``where`` and the field) when an object has the wrong shape."""
     if not isinstance(value, dict):
         return None
-    if str(value.get("kind", "")).endswith("List") and isinstance(value.get("items"), list):
-        items = [inject_value(item, values) for item in value["items"]]
+    kind = value.get("kind")
+    if isinstance(kind, str) and kind.endswith("List") and "items" in value:
+        items = [inject_value(item, values, where) for item in list_items(value, where)]
         if all(i is None for i in items):
             return None
         merged = [new if new is not None else old for new, old in zip(items, value["items"], strict=True)]
         return {**value, "items": merged}
+    if kind:
+        check_object(value, where)
     return inject_object(value, values)
 
 
@@ -65,11 +93,14 @@ def inject_documents(text: str, path: str, values: InjectionValues) -> list[str]
             value = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from exc
-        new = inject_value(value, values)
+        except RecursionError:
+            raise InputError(f"{path}: JSON nested too deeply") from None
+        new = inject_value(value, values, f"{path}:1")
         return [dump(new if new is not None else value)]
     out = []
     for doc in split_documents(text):
-        new = inject_value(_load(doc.text, f"{path}:{doc.first_line}"), values)
+        where = f"{path}:{doc.first_line}"
+        new = inject_value(_load(doc.text, where), values, where)
         if new is not None:
             out.append(dump(new))
         elif doc.text.strip():

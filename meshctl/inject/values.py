@@ -15,11 +15,13 @@ from typing import Any
 
 import yaml
 
+from meshctl import ISTIO_HUB, ISTIO_VERSION
 from meshctl.errors import InputError
 from meshctl.mesh import DEFAULT_MESH_CONFIG, deep_merge
 
-DEFAULT_HUB = "docker.io/istio"
-DEFAULT_TAG = "1.24.2"
+#: The same images ``meshctl install`` deploys (one source of truth: :mod:`meshctl`).
+DEFAULT_HUB = ISTIO_HUB
+DEFAULT_TAG = ISTIO_VERSION
 DEFAULT_RESOURCES: dict[str, Any] = {
     "limits": {"cpu": "2", "memory": "1Gi"},
     "requests": {"cpu": "100m", "memory": "128Mi"},
@@ -130,6 +132,8 @@ def read_map(path: str, what: str) -> dict[str, Any]:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"{path}: cannot read {what} ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: {what} is not UTF-8 text ({exc.reason})") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: invalid {what}: {exc}") from exc
     if data is None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from meshctl import ISTIO_VERSION
+from meshctl import ISTIO_HUB, ISTIO_VERSION
 from meshctl.errors import InputError, UsageError
 
 Tree = dict[str, Any]
@@ -141,6 +141,8 @@ def load_overlay(path: str) -> Tree:
         doc = yaml.safe_load(text)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
     if not isinstance(doc, dict):
@@ -200,7 +202,7 @@ class InstallConfig:
     @property
     def hub(self) -> str:
         """The image registry."""
-        return str(self.spec.get("hub") or self.value("global", "hub") or "docker.io/istio")
+        return str(self.spec.get("hub") or self.value("global", "hub") or ISTIO_HUB)
 
     @property
     def tag(self) -> str:

@@ -43,8 +43,13 @@ def workloads(objects: Sequence[Obj]) -> list[Obj]:
 
 
 def wait_ready(fetch: Callable[[Obj], Obj | None], objects: Sequence[Obj], timeout: float,
-               sleep: Callable[[float], None] = time.sleep, on_wait: Callable[[str], None] | None = None) -> None:
-    """Poll until every workload is ready; ClusterError naming the stragglers after ``timeout``."""
+               sleep: Callable[[float], None] = time.sleep, on_wait: Callable[[str], None] | None = None,
+               reported: float | None = None) -> None:
+    """Poll until every workload is ready; ClusterError naming the stragglers after ``timeout``.
+
+    ``reported`` is the deadline the user set (``--timeout``), named in the error instead of
+    ``timeout``, which is only what was left of it when the wait began.
+    """
     deadline = time.monotonic() + timeout
     pending = workloads(objects)
     told = False
@@ -56,7 +61,8 @@ def wait_ready(fetch: Callable[[Obj], Obj | None], objects: Sequence[Obj], timeo
         if time.monotonic() >= deadline:
             detail = "; ".join(f"{o['kind']} {o['metadata'].get('namespace')}/{o['metadata']['name']}: "
                                f"{reasons[id(o)]}" for o in pending)
-            raise ClusterError(f"not ready within {timeout:g}s: {detail}")
+            within = timeout if reported is None else reported
+            raise ClusterError(f"not ready within {within:g}s: {detail}")
         if on_wait and not told:
             told = True
             on_wait(f"waiting for {len(pending)} workload(s) to become ready")

@@ -23,7 +23,8 @@ Output and exit status are the ones of `meshctl analyze`: `-o log|table|json|yam
 with ✔ / ⚠ / ✖ (no colour with `--no-color` or `NO_COLOR`); otherwise it prints one line per
 finding. `meshctl precheck --list` lists the checks; `--check NAME` runs only some.
 
-Options that change what is checked: `--profile default|demo|minimal|ambient`,
+Options that change what is checked: `--profile default|demo|minimal|empty|ambient|remote`
+(the profiles of `meshctl install`),
 `--revision` (the revision being installed; a new name is a canary), `--from-version`
 (the version being upgraded from, instead of the one running), `--istioNamespace`.
 
@@ -38,6 +39,8 @@ Reads that fail although permitted become MSH0801 and the checks that need them 
 | default | istiod 500m / 2048Mi + ingress gateway 100m / 128Mi | - |
 | demo | istiod 10m / 100Mi + ingress and egress gateways 10m / 40Mi each | - |
 | ambient | istiod 500m / 2048Mi | istio-cni 100m / 100Mi + ztunnel 200m / 512Mi |
+| empty | - | - |
+| remote | - (istiod runs in another cluster) | - |
 
 The sum of allocatable resources of Ready, schedulable nodes must cover the total, the largest
 node must fit istiod, and (ambient) every node must fit the per-node DaemonSets. Requests of pods

@@ -12,7 +12,8 @@ from meshctl.analysis.context import utc_now
 from meshctl.catalogue import Level
 from meshctl.resource import Resource
 
-PROFILES = ("default", "demo", "minimal", "ambient")
+#: The profiles ``meshctl install`` ships (``meshctl.install.config.profile_names()``, tested equal).
+PROFILES = ("default", "demo", "minimal", "empty", "ambient", "remote")
 
 
 def no_client_version() -> str | None:

@@ -11,6 +11,8 @@ demo       istiod 10m / 100Mi + ingress and egress      -
            gateways 10m / 40Mi each
 ambient    istiod 500m / 2048Mi                         istio-cni 100m / 100Mi
                                                         + ztunnel 200m / 512Mi
+empty      -                                            -
+remote     - (istiod runs in another cluster)           -
 =========  ===========================================  =====================
 """
 
@@ -40,6 +42,8 @@ REQUIREMENTS: dict[str, Requirement] = {
     "default": Requirement(600, 2176 * MI, 500, 2048 * MI),
     "demo": Requirement(30, 180 * MI, 10, 100 * MI),
     "ambient": Requirement(500, 2048 * MI, 500, 2048 * MI, 300, 612 * MI, "istio-cni and ztunnel"),
+    "empty": Requirement(0, 0, 0, 0),
+    "remote": Requirement(0, 0, 0, 0),
 }
 
 PRIVILEGED_COMPONENTS = {"ambient": "istio-cni, ztunnel"}

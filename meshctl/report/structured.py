@@ -34,3 +34,10 @@ def render_json(result: Result) -> str:
 def render_yaml(result: Result) -> str:
     """A YAML list of messages."""
     return yaml.safe_dump([message_dict(m) for m in result.shown], sort_keys=False)
+
+
+def render_data(data: Any, fmt: str) -> str:
+    """Plain data (what a command did, not findings) as indented JSON or block YAML."""
+    if fmt == "json":
+        return json.dumps(data, indent=2) + "\n"
+    return str(yaml.safe_dump(data, sort_keys=False, default_flow_style=False, width=1 << 16))

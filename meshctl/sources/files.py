@@ -9,12 +9,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
 from meshctl.errors import InputError
 from meshctl.resource import Origin, Resource
+from meshctl.sources.shape import check_object, list_items
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -83,18 +84,20 @@ def split_documents(text: str) -> Iterator[Document]:
 
 
 def _objects(value: Any, path: str, line: int) -> Iterator[dict[str, Any]]:
-    """Flatten ``kind: List`` and check that each item looks like an object."""
+    """Flatten ``kind: List`` and check that each item is a well-formed object."""
     if value is None:
         return
+    where = f"{path}:{line}"
     if not isinstance(value, dict):
-        raise InputError(f"{path}:{line}: expected a Kubernetes object, found {type(value).__name__}")
-    if value.get("kind") == "List" or (str(value.get("kind", "")).endswith("List") and "items" in value):
-        for item in value.get("items") or []:
+        raise InputError(f"{where}: expected a Kubernetes object, found {type(value).__name__}")
+    kind = value.get("kind")
+    if kind == "List" or (isinstance(kind, str) and kind.endswith("List") and "items" in value):
+        for item in list_items(value, where):
             yield from _objects(item, path, line)
         return
-    if not value.get("kind") or not value.get("apiVersion"):
-        raise InputError(f"{path}:{line}: document has no apiVersion or kind")
-    yield value
+    if not kind or not value.get("apiVersion"):
+        raise InputError(f"{where}: document has no apiVersion or kind")
+    yield check_object(value, where)
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -122,22 +125,31 @@ def _to_python(node: yaml.Node, loader: Any) -> Any:
 
 
 def _yaml_error(exc: yaml.YAMLError, path: str, first_line: int = 1) -> InputError:
+    if isinstance(exc, yaml.reader.ReaderError):
+        return InputError(f"{path}: not UTF-8 YAML text ({exc.reason})")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = first_line + (mark.line if mark else 0)
     problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or "invalid YAML"
     return InputError(f"{path}:{line}: invalid YAML: {problem}")
 
 
-def _iter_yaml(text: str, path: str) -> Iterator[tuple[int, Any]]:
-    """(line, value) for each document of a YAML stream, lines taken from the parser."""
-    loader = _Loader(text)
+def _iter_yaml(stream: str | IO[bytes], path: str) -> Iterator[tuple[int, Any]]:
+    """(line, value) for each document of a YAML stream, lines taken from the parser.
+
+    ``stream`` may be text or a binary file: libyaml then reads it in chunks, so a large
+    file is never held in memory as a whole, only one document's nodes at a time."""
+    loader = _Loader(stream)
+    line = 1
     try:
         while loader.check_node():
             node = loader.get_node()
             if node is not None:
-                yield node.start_mark.line + 1, _to_python(node, loader)
+                line = node.start_mark.line + 1
+                yield line, _to_python(node, loader)
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, path) from exc
+    except RecursionError:
+        raise InputError(f"{path}:{line}: recursive YAML alias (or nesting too deep)") from None
     finally:
         loader.dispose()
 
@@ -153,12 +165,12 @@ def _iter_yaml_lenient(text: str, path: str) -> Iterator[tuple[int, Any]]:
             yield doc.first_line + line - 1, value
 
 
-def parse_text(text: str, path: str, ignore_unknown: bool = False) -> list[Resource]:
-    """Resources in one file's text (multi-document YAML or JSON)."""
-    if path.endswith(".json") or text.lstrip().startswith(("{", "[")):
-        return _parse_json(text, path)
+def _looks_like_json(text: str, path: str) -> bool:
+    return path.endswith(".json") or text.lstrip().lstrip("\ufeff").startswith(("{", "["))
+
+
+def _resources(documents: Iterable[tuple[int, Any]], path: str, ignore_unknown: bool) -> list[Resource]:
     out: list[Resource] = []
-    documents = _iter_yaml_lenient(text, path) if ignore_unknown else _iter_yaml(text, path)
     for line, value in documents:
         try:
             for body in _objects(value, path, line):
@@ -169,19 +181,53 @@ def parse_text(text: str, path: str, ignore_unknown: bool = False) -> list[Resou
     return out
 
 
+def parse_text(text: str, path: str, ignore_unknown: bool = False) -> list[Resource]:
+    """Resources in one file's text (multi-document YAML or JSON)."""
+    if _looks_like_json(text, path):
+        return _parse_json(text, path)
+    documents = _iter_yaml_lenient(text, path) if ignore_unknown else _iter_yaml(text, path)
+    return _resources(documents, path, ignore_unknown)
+
+
 def _parse_json(text: str, path: str) -> list[Resource]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from exc
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply") from None
     items = value if isinstance(value, list) else [value]
     return [Resource.from_dict(body, Origin(path=path, line=1))
             for item in items for body in _objects(item, path, 1)]
+
+
+def _head(stream: IO[bytes]) -> str:
+    """The start of a binary file up to its first non-blank character, decoded leniently."""
+    head = b""
+    while True:
+        chunk = stream.read(4096)
+        head += chunk
+        if not chunk or head.strip():
+            return head.decode("utf-8", errors="replace")
+
+
+def parse_file(path: str, ignore_unknown: bool = False) -> list[Resource]:
+    """Resources in one file (``-``: stdin). YAML is parsed while the file is read."""
+    if path == "-" or ignore_unknown:
+        return parse_text(read_text(path), path, ignore_unknown)
+    try:
+        with open(path, "rb") as stream:
+            if _looks_like_json(_head(stream), path):
+                return parse_text(read_text(path), path)
+            stream.seek(0)
+            return _resources(_iter_yaml(stream, path), path, ignore_unknown)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
 
 
 def load_paths(paths: Iterable[str], ignore_unknown: bool = False) -> list[Resource]:
     """Every resource in the given files, directories and stdin, in order."""
     resources: list[Resource] = []
     for path in expand_paths(paths):
-        resources.extend(parse_text(read_text(path), path, ignore_unknown))
+        resources.extend(parse_file(path, ignore_unknown))
     return resources

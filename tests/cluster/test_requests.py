@@ -60,6 +60,20 @@ def test_action_and_forbidden_sentence() -> None:
         "get", "virtualservices.networking.istio.io", "prod", "r")
     assert "at the cluster scope" in str(status_error(rq.list_request(NODES), 403))
     assert "patch" in str(status_error(rq.patch_request(PODS, "p", {}, rq.MERGE_PATCH, "n"), 401))
+
+
+def test_unauthorized_names_the_resource_and_namespace() -> None:
+    assert str(status_error(rq.list_request(PODS, "default"), 401)) == (
+        "unauthorized (401): the credentials in the kubeconfig were rejected while listing pods "
+        "in namespace default")
+    assert str(status_error(rq.list_request(NODES), 401)).endswith("while listing nodes at the cluster scope")
+    assert str(status_error(rq.get_request(VS, "r", "prod"), 401)).endswith(
+        "while getting virtualservices.networking.istio.io r in namespace prod")
+    assert str(status_error(rq.patch_request(PODS, "p", {}, rq.MERGE_PATCH, "n"), 401)).endswith(
+        "while patching pods p in namespace n")
+    # Paths that name no resource (discovery, /version) are named by their path, never as an empty list.
+    version = str(status_error(rq.ApiRequest("GET", "/version"), 401))
+    assert version.endswith("while getting /version") and "  " not in version
     assert action_of(rq.get_request(rq.Target("", "v1", "namespaces", False), "foo")).resource == "namespaces"
 
 

@@ -240,3 +240,16 @@ def test_cli_bad_input_is_one_line_exit_65(run_cli: Any, tmp_path: Path) -> None
     assert res.exit_code == 65
     assert res.stderr.count("\n") == 1 and "bad.yaml" in res.stderr
     assert run_cli("kube-inject", "-f", str(tmp_path / "missing.yaml"), "--no-use-kube").exit_code == 65
+
+
+def test_default_proxy_image_is_the_one_install_deploys() -> None:
+    from meshctl import ISTIO_HUB, ISTIO_VERSION
+    from meshctl.install.config import build_config
+
+    values = build_values()
+    cfg = build_config()
+    assert (values.hub, values.tag) == (cfg.hub, cfg.tag) == (ISTIO_HUB, ISTIO_VERSION)
+    got = pod_template(_pod("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+                            "  containers: [{name: app, image: nginx}]\n", values))
+    assert got is not None
+    assert _container(got["spec"], "istio-proxy")["image"] == cfg.image("proxyv2")

@@ -246,9 +246,11 @@ def not_envoy() -> Iterator[str]:
 
 def test_http_server_that_is_not_envoy(run_cli, not_envoy: str) -> None:
     res = run_cli("pc", "dump", "--admin-url", not_envoy)
-    assert res.exit_code == 1 and "not an Envoy config dump" in res.stderr
+    assert res.exit_code == 65 and "does not look like an Envoy admin endpoint" in res.stderr
+    assert "not an Envoy config dump" in res.stderr
     res = run_cli("pc", "endpoints", "--admin-url", not_envoy)
-    assert res.exit_code == 1 and "HTTP 404" in res.stderr
+    assert res.exit_code == 65 and "does not look like an Envoy admin endpoint" in res.stderr
+    assert "HTTP 404" in res.stderr
 
 
 def test_target_forms() -> None:
