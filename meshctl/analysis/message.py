@@ -8,7 +8,7 @@ from meshctl.catalogue import Level, message_type
 from meshctl.resource import Origin, Resource
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Message:
     """A rendered finding with its catalogue entry and the resource it is about."""
 
@@ -18,7 +18,6 @@ class Message:
     origin: str
     analyzer: str = ""
     origin_info: Origin = field(default_factory=Origin, compare=False)
-    reference: str = ""
     kind: str = ""
     namespace: str | None = None
     name: str = ""
@@ -37,12 +36,20 @@ class Message:
             origin=origin or (resource.friendly_name() if resource else ""),
             analyzer=analyzer,
             origin_info=res_origin,
-            reference=res_origin.location(),
             kind=resource.kind if resource else "",
             namespace=resource.namespace if resource else None,
             name=resource.name if resource else "",
             path=path,
         )
+
+    @property
+    def reference(self) -> str:
+        """``file:line`` for findings from files, empty for cluster objects."""
+        return self.origin_info.location()
+
+    def dedup_key(self) -> tuple[object, ...]:
+        """What makes two messages the same (istioctl: level, code, origin and text)."""
+        return (self.level, self.code, self.origin, self.origin_info.path, self.origin_info.line, self.text)
 
     @property
     def name_of_type(self) -> str:

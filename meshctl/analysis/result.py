@@ -70,7 +70,7 @@ def finalize(messages: Iterable[Message], suppressions: Sequence[Suppression] = 
              by_annotation: dict[str, set[str]] | None = None) -> list[Message]:
     """Drop suppressed messages and exact duplicates; sort by origin, code and text."""
     by_annotation = by_annotation or {}
-    seen: set[str] = set()
+    seen: set[tuple[object, ...]] = set()
     kept: list[Message] = []
     for msg in messages:
         codes = by_annotation.get(msg.origin, set())
@@ -78,7 +78,7 @@ def finalize(messages: Iterable[Message], suppressions: Sequence[Suppression] = 
             continue
         if any(s.matches(msg) for s in suppressions):
             continue
-        key = msg.rendered()
+        key = msg.dedup_key()
         if key in seen:
             continue
         seen.add(key)

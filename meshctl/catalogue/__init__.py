@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from enum import IntEnum
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 
@@ -45,7 +45,7 @@ class MessageType:
     template: str
     description: str = ""
 
-    @property
+    @cached_property
     def documentation_url(self) -> str:
         """Where the message is explained: istio.io for IST codes, our docs otherwise."""
         if self.code.startswith("IST"):

@@ -74,7 +74,7 @@ def analyze(
     from meshctl.analysis.durations import parse_duration
     from meshctl.analysis.pipeline import AnalyzeRequest
     from meshctl.analysis.pipeline import analyze as run
-    from meshctl.report import renderer
+    from meshctl.report import chunks
 
     files = filename or []
     kube = use_kube if use_kube is not None else wants_cluster(files, all_namespaces, kubeconfig, context)
@@ -98,4 +98,4 @@ def analyze(
         return
     with progress("Analyzing", o.colors_enabled(no_color)):
         result = run(req)
-    f.finish(result, renderer(output), verbose)
+    f.finish(result, chunks(output), verbose)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
@@ -46,10 +46,12 @@ def thresholds(failure_threshold: str, output_threshold: str) -> tuple[Level, Le
     return level(failure_threshold, "--failure-threshold"), level(output_threshold, "--output-threshold")
 
 
-def finish(result: Any, render: Callable[[Any], str], verbose: bool) -> NoReturn:
+def finish(result: Any, render: Callable[[Any], str | Iterable[str]], verbose: bool) -> NoReturn:
     """Note what was skipped (--verbose), print ``render(result)``, exit with the result's code."""
     if verbose:
         for name, why in sorted(result.skipped.items()):
             note(f"skipped {name}: {why}")
-    emit(render(result))
+    rendered = render(result)
+    for piece in [rendered] if isinstance(rendered, str) else rendered:
+        emit(piece)
     raise typer.Exit(int(result.exit_code))

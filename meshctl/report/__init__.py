@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from meshctl.analysis.result import Result
 from meshctl.errors import UsageError
@@ -27,3 +27,13 @@ def renderer(fmt: str) -> Callable[[Result], str]:
 
 
 FINDING_FORMATS = ("log", "table", "json", "yaml", "sarif", "junit")
+
+
+def chunks(fmt: str) -> Callable[[Result], Iterable[str]]:
+    """Like ``renderer``, but yields the text in pieces where a format can (JSON), to bound memory."""
+    from meshctl.report import structured
+
+    if fmt == "json":
+        return structured.stream_json
+    render = renderer(fmt)
+    return lambda result: [render(result)]

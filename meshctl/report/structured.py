@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -26,9 +27,21 @@ def message_dict(m: Message) -> dict[str, Any]:
     }
 
 
+def stream_json(result: Result) -> Iterator[str]:
+    """The JSON array in pieces, one message at a time (the text of ``json.dumps(list, indent=2)``),
+    so a run with 100k findings never holds all of them rendered at once."""
+    shown = result.shown
+    if not shown:
+        yield "[]\n"
+        return
+    for index, m in enumerate(shown):
+        yield ("[\n  " if index == 0 else ",\n  ") + json.dumps(message_dict(m), indent=2).replace("\n", "\n  ")
+    yield "\n]\n"
+
+
 def render_json(result: Result) -> str:
     """A JSON array of messages."""
-    return json.dumps([message_dict(m) for m in result.shown], indent=2) + "\n"
+    return "".join(stream_json(result))
 
 
 def render_yaml(result: Result) -> str:
