@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import warnings
 from datetime import UTC, datetime
-
-from cryptography import x509
+from typing import TYPE_CHECKING
 
 from meshctl.resource import Resource
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 KEY_PAIRS = (("cert", "key"), ("tls.crt", "tls.key"))
 PEM_BEGIN = b"-----BEGIN "
@@ -53,8 +56,12 @@ def credential_problem(secret: Resource, now: datetime) -> str:
     start = pem.find(PEM_BEGIN)
     if start < 0:
         return "the certificate is not PEM encoded"
+    from cryptography import x509  # imported here: only runs when a gateway has a credential
+
     try:
-        cert = x509.load_pem_x509_certificate(pem[start:])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # old certificates (e.g. negative serials) still parse
+            cert = x509.load_pem_x509_certificate(pem[start:])
     except ValueError:
         return "the certificate cannot be parsed"
     now = now if now.tzinfo else now.replace(tzinfo=UTC)
