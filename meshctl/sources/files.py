@@ -121,6 +121,25 @@ def _to_python(node: yaml.Node, loader: Any) -> Any:
         return {_to_python(k, loader): _to_python(v, loader) for k, v in node.value}
     if tag == _SEQ:
         return [_to_python(v, loader) for v in node.value]
+    return _scalar(node, loader)
+
+
+_INT = "tag:yaml.org,2002:int"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_TRUE = frozenset({"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"})
+
+
+def _scalar(node: yaml.Node, loader: Any) -> Any:
+    """Plain decimal ints, booleans and nulls directly; other forms (hex, octal, floats,
+    binary, sexagesimal) through PyYAML's constructor, so the values are the same."""
+    tag, value = node.tag, node.value
+    if tag == _INT and value.isdigit() and (value == "0" or value[0] != "0"):
+        return int(value)
+    if tag == _BOOL:
+        return value in _TRUE
+    if tag == _NULL:
+        return None
     return loader.construct_object(node, deep=True)
 
 
