@@ -70,6 +70,25 @@ class LazyGroup(TyperGroup):
         """The command, or None for an unknown name."""
         return build_command(cmd_name) if cmd_name in COMMANDS else None
 
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list of ``--help`` from docstrings, without building every command."""
+        rows = [(name, short_help(name)) for name, entry in COMMANDS.items() if not entry.hidden]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def short_help(name: str) -> str:
+    """The first sentence of a command's help, read from its function or typer app."""
+    entry = COMMANDS[name]
+    target = getattr(importlib.import_module(entry.module), entry.attr)
+    if isinstance(target, typer.Typer):
+        text = target.info.help or (target.registered_callback.callback.__doc__
+                                    if target.registered_callback and target.registered_callback.callback else "")
+    else:
+        text = target.__doc__ or ""
+    first = " ".join(str(text or "").split())
+    return first.split(". ")[0].rstrip(".") + "." if first else ""
+
 
 app = LazyGroup(
     name="meshctl",
