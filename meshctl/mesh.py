@@ -57,7 +57,13 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return out
 
 
-def _read_yaml_map(path: str, what: str) -> dict[str, Any]:
+def read_yaml_map(path: str, what: str, kind: str = "YAML") -> dict[str, Any]:
+    """A YAML (or JSON) mapping from a file, ``{}`` when it is empty; else an InputError.
+
+    ``kind`` names the format in the messages ("invalid mesh config YAML", "must be a YAML mapping");
+    "" leaves it out.
+    """
+    kind = f" {kind}" if kind else ""
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
@@ -65,11 +71,11 @@ def _read_yaml_map(path: str, what: str) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: {what} is not UTF-8 text ({exc.reason})") from None
     except yaml.YAMLError as exc:
-        raise InputError(f"{path}: invalid {what} YAML: {exc}") from exc
+        raise InputError(f"{path}: invalid {what}{kind}: {exc}") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise InputError(f"{path}: {what} must be a YAML mapping")
+        raise InputError(f"{path}: {what} must be a{kind} mapping")
     return data
 
 
@@ -77,14 +83,14 @@ def load_mesh_config(path: str | None) -> dict[str, Any]:
     """The mesh config: defaults, with the file's settings applied on top."""
     if not path:
         return copy.deepcopy(DEFAULT_MESH_CONFIG)
-    return deep_merge(DEFAULT_MESH_CONFIG, _read_yaml_map(path, "mesh config"))
+    return deep_merge(DEFAULT_MESH_CONFIG, read_yaml_map(path, "mesh config"))
 
 
 def load_mesh_networks(path: str | None) -> dict[str, Any]:
     """The mesh networks: empty unless a file gives them."""
     if not path:
         return copy.deepcopy(DEFAULT_MESH_NETWORKS)
-    return deep_merge(DEFAULT_MESH_NETWORKS, _read_yaml_map(path, "mesh networks"))
+    return deep_merge(DEFAULT_MESH_NETWORKS, read_yaml_map(path, "mesh networks"))
 
 
 def mesh_config_from_configmap(body: dict[str, Any]) -> dict[str, Any] | None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Annotated, Any
 
 import typer
 
 from meshctl.cli import options as o
 from meshctl.cli.output import emit, note
+from meshctl.cli.proxy_options import Address, Port, Shared, shared_options
 from meshctl.errors import InputError, UsageError
 
 app = typer.Typer(
@@ -16,56 +18,27 @@ app = typer.Typer(
 )
 
 FORMATS = ("table", "json", "yaml")
-TargetArg = Annotated[
-    str | None,
-    typer.Argument(
-        metavar="[POD[.NAMESPACE] | deploy/NAME[.NAMESPACE]]",
-        help="Pod or deployment to port-forward to.",
-        show_default=False,
-    ),
-]
-AdminUrl = Annotated[
-    str | None, typer.Option("--admin-url", help="Envoy admin API, e.g. http://127.0.0.1:15000.")
-]
-DumpFile = Annotated[
-    str | None, typer.Option("--file", "-f", help="A saved config_dump JSON file, or - for stdin.")
-]
-AdminPort = Annotated[int, typer.Option("--proxy-admin-port", help="Envoy admin port in the pod.")]
-Output = Annotated[str, typer.Option("--output", "-o", help="table, json or yaml.")]
-Port = Annotated[int, typer.Option("--port", help="Only this port.")]
 DIRECTIONS = ("inbound", "outbound")
 LISTENER_TYPES = ("HTTP", "TCP", "HTTP+TCP", "UNKNOWN")
 #: Envoy's HealthStatus values (config.core.v3), as the STATUS column shows them.
 HEALTH_STATUSES = ("HEALTHY", "UNHEALTHY", "DRAINING", "TIMEOUT", "DEGRADED", "UNKNOWN")
-Address = Annotated[str, typer.Option("--address", help="Only this address.")]
 
 
 class _Ctx:
     """Target options shared by every subcommand."""
 
-    def __init__(
-        self,
-        target: str | None,
-        admin_url: str | None,
-        file: str | None,
-        namespace: str | None,
-        admin_port: int,
-        kubeconfig: str | None,
-        context: str | None,
-        timeout: float,
-        output: str = "table",
-    ) -> None:
+    def __init__(self, opts: Shared) -> None:
         from meshctl.sources.envoy import parse_target
 
-        if output not in FORMATS:
-            raise UsageError(f"unknown output format {output!r}; use one of {', '.join(FORMATS)}")
-        if admin_url:
-            _check_admin_url(admin_url)
-        self.target = parse_target(target, admin_url, file, namespace)
-        self.output = output
-        self.admin_port = admin_port
-        self.timeout = timeout
-        self.cluster = o.cluster_options(kubeconfig, context, timeout)
+        if opts.output not in FORMATS:
+            raise UsageError(f"unknown output format {opts.output!r}; use one of {', '.join(FORMATS)}")
+        if opts.admin_url:
+            _check_admin_url(opts.admin_url)
+        self.target = parse_target(opts.target, opts.admin_url, opts.file, opts.namespace)
+        self.output = opts.output
+        self.admin_port = opts.admin_port
+        self.timeout = opts.timeout
+        self.cluster = o.cluster_options(opts.kubeconfig, opts.context, opts.timeout)
 
     def fetch(
         self, dump: bool = True, include_eds: bool = False, live_clusters: bool = False
@@ -125,10 +98,9 @@ def _emit_rows(rows: Any, output: str, render_table: Any) -> None:
 
 
 @app.command("dump")
+@shared_options()
 def dump(
-    target: TargetArg = None,
-    admin_url: AdminUrl = None,
-    file: DumpFile = None,
+    opts: Shared,
     type_: Annotated[
         list[str] | None,
         typer.Option("--type", help="Only these sections (clusters, listeners, routes, ...). Repeatable."),
@@ -144,25 +116,17 @@ def dump(
             "--stale-pushes", help="Warn when a section's push counter lags the newest by more than this."
         ),
     ] = 100,
-    output: Output = "table",
-    namespace: o.Namespace = None,
-    admin_port: AdminPort = 15000,
-    kubeconfig: o.Kubeconfig = None,
-    context: o.Context = None,
-    timeout: o.Timeout = 10.0,
-    debug: o.Debug = False,
 ) -> None:
     """Envoy's config dump: per section counts and version_info (time, #counter, age); -o json|yaml is raw."""
-    o.set_debug(debug)
     from meshctl.analysis.durations import parse_duration
     from meshctl.envoy.dump import KEEP, from_document, normalize_type, parse_json, select_sections
 
-    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    ctx = _Ctx(opts)
     for section in type_ or []:  # option values are checked before anything is read
         normalize_type(section)
     stale_age = parse_duration(stale_after, "--stale-after")
     label, text, _ = ctx.fetch(include_eds=include_eds)
-    if output != "table":
+    if opts.output != "table":
         from meshctl.envoy.tables import render_rows
 
         doc = parse_json(text, label)
@@ -172,7 +136,7 @@ def dump(
             doc = {"configs": [s.raw for s in model.sections if s.key in keys]}
         from meshctl.envoy.redact import redact
 
-        emit(render_rows(redact(doc), output))
+        emit(render_rows(redact(doc), opts.output))
         return
     from meshctl.envoy.dump import load
     from meshctl.envoy.summary import render_summary, stale_warnings
@@ -185,82 +149,55 @@ def dump(
 
 
 @app.command("clusters")
+@shared_options()
 def clusters(
-    target: TargetArg = None,
-    admin_url: AdminUrl = None,
-    file: DumpFile = None,
+    opts: Shared,
     fqdn: Annotated[str, typer.Option("--fqdn", help="Only clusters whose name contains this FQDN.")] = "",
     port: Port = 0,
     subset: Annotated[str, typer.Option("--subset", help="Only this subset.")] = "",
     direction: Annotated[str, typer.Option("--direction", help="inbound or outbound.")] = "",
-    output: Output = "table",
-    namespace: o.Namespace = None,
-    admin_port: AdminPort = 15000,
-    kubeconfig: o.Kubeconfig = None,
-    context: o.Context = None,
-    timeout: o.Timeout = 10.0,
-    debug: o.Debug = False,
 ) -> None:
     """Clusters with istioctl's columns (SERVICE FQDN, PORT, SUBSET, DIRECTION, TYPE, DESTINATION RULE)."""
-    o.set_debug(debug)
     from meshctl.envoy.clusters import COLUMNS, ClusterFilter, cluster_rows
     from meshctl.envoy.tables import table
 
-    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    ctx = _Ctx(opts)
     o.choice(direction, DIRECTIONS, "--direction")
     rows = cluster_rows(ctx.load("clusters"), ClusterFilter(fqdn, port, subset, direction))
-    _emit_rows(rows, output, lambda: table(rows, COLUMNS, 5))
+    _emit_rows(rows, opts.output, lambda: table(rows, COLUMNS, 5))
 
 
 @app.command("listeners")
+@shared_options()
 def listeners(
-    target: TargetArg = None,
-    admin_url: AdminUrl = None,
-    file: DumpFile = None,
+    opts: Shared,
     address: Address = "",
     port: Port = 0,
     type_: Annotated[str, typer.Option("--type", help="HTTP, TCP, HTTP+TCP or UNKNOWN.")] = "",
-    output: Output = "table",
-    namespace: o.Namespace = None,
-    admin_port: AdminPort = 15000,
-    kubeconfig: o.Kubeconfig = None,
-    context: o.Context = None,
-    timeout: o.Timeout = 10.0,
-    debug: o.Debug = False,
 ) -> None:
     """Listeners, one row per filter chain (ADDRESSES, PORT, MATCH, DESTINATION)."""
-    o.set_debug(debug)
     from meshctl.envoy.listeners import COLUMNS, ListenerFilter, listener_rows
     from meshctl.envoy.tables import table
 
-    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    ctx = _Ctx(opts)
     o.choice(type_, LISTENER_TYPES, "--type", ignore_case=True)
     rows = listener_rows(ctx.load("listeners"), ListenerFilter(address, port, type_))
-    _emit_rows(rows, output, lambda: table(rows, COLUMNS, 1))
+    _emit_rows(rows, opts.output, lambda: table(rows, COLUMNS, 1))
 
 
 @app.command("routes")
+@shared_options()
 def routes(
-    target: TargetArg = None,
-    admin_url: AdminUrl = None,
-    file: DumpFile = None,
+    opts: Shared,
     name: Annotated[str, typer.Option("--name", help="Only the route configuration with this name.")] = "",
-    output: Output = "table",
-    namespace: o.Namespace = None,
-    admin_port: AdminPort = 15000,
-    kubeconfig: o.Kubeconfig = None,
-    context: o.Context = None,
-    timeout: o.Timeout = 10.0,
-    debug: o.Debug = False,
 ) -> None:
     """Routes, one row per route of each virtual host (NAME, VHOST NAME, DOMAINS, MATCH, VIRTUAL SERVICE)."""
-    o.set_debug(debug)
     from meshctl.envoy.routes import COLUMNS, route_rows
     from meshctl.envoy.tables import table
 
-    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    ctx = _Ctx(opts)
     rows = route_rows(ctx.load("routes"), name)
-    _emit_rows(rows, output, lambda: table(rows, COLUMNS, 5))
+    _emit_rows(rows, opts.output, lambda: table(rows, COLUMNS, 5))
 
 
 View = Callable[[Any], tuple[Any, Callable[[], str]]]
@@ -298,28 +235,16 @@ def _section_command(name: str, view: View, doc: str, short: bool = False) -> Ca
     With ``short``, ``-o short`` is taken as ``-o table``.
     """
 
-    def command(
-        target: TargetArg = None,
-        admin_url: AdminUrl = None,
-        file: DumpFile = None,
-        output: Output = "table",
-        namespace: o.Namespace = None,
-        admin_port: AdminPort = 15000,
-        kubeconfig: o.Kubeconfig = None,
-        context: o.Context = None,
-        timeout: o.Timeout = 10.0,
-        debug: o.Debug = False,
-    ) -> None:
-        o.set_debug(debug)
-        if short and output == "short":
-            output = "table"
-        ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    def command(opts: Shared) -> None:
+        if short and opts.output == "short":
+            opts.output = "table"
+        ctx = _Ctx(opts)
         rows, render_table = view(ctx.load(name))
-        _emit_rows(rows, output, render_table)
+        _emit_rows(rows, opts.output, render_table)
 
     command.__name__ = command.__qualname__ = name
     command.__doc__ = doc
-    return app.command(name)(command)
+    return app.command(name)(shared_options()(command))
 
 
 secrets = _section_command(
@@ -332,63 +257,49 @@ ecds = _section_command("ecds", _ecds_view, "Extension configs delivered by ECDS
 
 
 @app.command("all")
+@shared_options()
 def all_(
-    target: TargetArg = None,
-    admin_url: AdminUrl = None,
-    file: DumpFile = None,
+    opts: Shared,
     with_headers: Annotated[bool, typer.Option("--with-headers", help="A header above each part.")] = False,
-    output: Output = "table",
-    namespace: o.Namespace = None,
-    admin_port: AdminPort = 15000,
-    kubeconfig: o.Kubeconfig = None,
-    context: o.Context = None,
-    timeout: o.Timeout = 10.0,
-    debug: o.Debug = False,
 ) -> None:
     """Bootstrap, clusters, listeners, routes, secrets and endpoints, as istioctl's ``pc all``."""
-    o.set_debug(debug)
     from meshctl.envoy.everything import render_all, rows_all
 
-    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    ctx = _Ctx(opts)
     model = ctx.load("all", include_eds=True)
     live = None
     if ctx.target.live:
         from meshctl.envoy.dump import parse_json
 
         live = parse_json(ctx.fetch(dump=False, live_clusters=True)[2] or "{}", "/clusters")
-    if output == "table":
+    if opts.output == "table":
         emit(render_all(model, _now(), live, with_headers))
     else:
-        _emit_rows(rows_all(model, _now(), live), output, lambda: "")
+        _emit_rows(rows_all(model, _now(), live), opts.output, lambda: "")
 
 
 @app.command("diff")
+@shared_options(target=False)
 def diff(
+    opts: Shared,
     a: Annotated[
         str,
         typer.Argument(help="A dump file, - for stdin, http(s)://admin URL, POD[.NS] or deploy/NAME[.NS]."),
     ],
     b: Annotated[str, typer.Argument(help="The other side, same forms.")],
-    output: Output = "table",
-    namespace: o.Namespace = None,
-    admin_port: AdminPort = 15000,
-    kubeconfig: o.Kubeconfig = None,
-    context: o.Context = None,
-    timeout: o.Timeout = 10.0,
-    debug: o.Debug = False,
 ) -> None:
     """Resources added, removed and changed between two dumps or proxies, with their versions."""
-    o.set_debug(debug)
     from meshctl.envoy.diff import diff_rows, render_diff
     from meshctl.envoy.dump import load
 
     sides = []
     for spec in (a, b):
-        ctx = _Ctx(*_side(spec), namespace, admin_port, kubeconfig, context, timeout, output)
+        target, admin_url, file = _side(spec)
+        ctx = _Ctx(replace(opts, target=target, admin_url=admin_url, file=file))
         label, text, _ = ctx.fetch(include_eds=True)
         sides.append(load(text, label))
     rows = diff_rows(sides[0], sides[1])
-    _emit_rows(rows, output, lambda: render_diff(rows, sides[0].origin, sides[1].origin))
+    _emit_rows(rows, opts.output, lambda: render_diff(rows, sides[0].origin, sides[1].origin))
 
 
 def _side(spec: str) -> tuple[str | None, str | None, str | None]:

@@ -11,19 +11,8 @@ import typer
 
 from meshctl.cli import options as o
 from meshctl.cli.output import note
-from meshctl.cli.proxy_config import (
-    HEALTH_STATUSES,
-    Address,
-    AdminPort,
-    AdminUrl,
-    DumpFile,
-    Output,
-    Port,
-    TargetArg,
-    _Ctx,
-    _emit_rows,
-    app,
-)
+from meshctl.cli.proxy_config import HEALTH_STATUSES, _Ctx, _emit_rows, app
+from meshctl.cli.proxy_options import Address, Port, Shared, shared_options
 from meshctl.errors import UsageError
 
 
@@ -69,10 +58,9 @@ def _compare_k8s(ctx: _Ctx, flt: Any) -> list[Any]:
 
 
 @app.command("endpoints")
+@shared_options()
 def endpoints(
-    target: TargetArg = None,
-    admin_url: AdminUrl = None,
-    file: DumpFile = None,
+    opts: Shared,
     address: Address = "",
     port: Port = 0,
     cluster: Annotated[str, typer.Option("--cluster", help="Only endpoints of this cluster.")] = "",
@@ -87,31 +75,23 @@ def endpoints(
             "difference.",
         ),
     ] = False,
-    output: Output = "table",
-    namespace: o.Namespace = None,
-    admin_port: AdminPort = 15000,
-    kubeconfig: o.Kubeconfig = None,
-    context: o.Context = None,
-    timeout: o.Timeout = 10.0,
-    debug: o.Debug = False,
 ) -> None:
     """Endpoints: live from /clusters?format=json, or from EDS in a dump file."""
-    o.set_debug(debug)
     from meshctl.envoy.endpoints import COLUMNS, EndpointFilter
     from meshctl.envoy.tables import table
 
-    ctx = _Ctx(target, admin_url, file, namespace, admin_port, kubeconfig, context, timeout, output)
+    ctx = _Ctx(opts)
     o.choice(status, HEALTH_STATUSES, "--status", ignore_case=True)
     flt = EndpointFilter(address, port, cluster, status)
     if not compare_k8s:
         rows = _endpoint_source(ctx, flt)[0]
-        _emit_rows(rows, output, lambda: table(rows, COLUMNS, 5))
+        _emit_rows(rows, opts.output, lambda: table(rows, COLUMNS, 5))
         return
     from meshctl.envoy.k8s_compare import differences
     from meshctl.errors import ExitCode, MeshctlError
 
     rows = _compare_k8s(ctx, flt)
-    _emit_rows(rows, output, lambda: table(rows, (*COLUMNS, ("K8S", "k8s")), 5))
+    _emit_rows(rows, opts.output, lambda: table(rows, (*COLUMNS, ("K8S", "k8s")), 5))
     if differences(rows):
         raise MeshctlError(
             f"{differences(rows)} endpoint(s) differ from Kubernetes EndpointSlices", ExitCode.FINDINGS

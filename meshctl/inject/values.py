@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from meshctl import ISTIO_HUB, ISTIO_VERSION
 from meshctl.errors import InputError
-from meshctl.mesh import DEFAULT_MESH_CONFIG, deep_merge
+from meshctl.mesh import DEFAULT_MESH_CONFIG, deep_merge, read_yaml_map
 
 #: The same images ``meshctl install`` deploys (one source of truth: :mod:`meshctl`).
 DEFAULT_HUB = ISTIO_HUB
@@ -126,23 +125,6 @@ def build_values(helm: dict[str, Any] | None = None, mesh: dict[str, Any] | None
     )
 
 
-def read_map(path: str, what: str) -> dict[str, Any]:
-    """A YAML or JSON mapping from a file."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read {what} ({exc.strerror})") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: {what} is not UTF-8 text ({exc.reason})") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: invalid {what}: {exc}") from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise InputError(f"{path}: {what} must be a mapping")
-    return data
-
-
 def _decode(text: Any, where: str) -> dict[str, Any]:
     if isinstance(text, dict):
         return text
@@ -167,7 +149,7 @@ def mesh_from_configmap(configmap: dict[str, Any], where: str) -> dict[str, Any]
 
 def values_from_file(path: str) -> dict[str, Any]:
     """Helm values from ``--values``: a values map, or an IstioOperator's ``spec.values``."""
-    data = read_map(path, "values file")
+    data = read_yaml_map(path, "values file", kind="")
     spec = data.get("spec")
     if data.get("kind") == "IstioOperator" and isinstance(spec, dict):
         return dict(spec.get("values") or {})
@@ -180,7 +162,7 @@ def injection_config_from_file(path: str) -> dict[str, Any]:
     The ConfigMap's Go templates (``data.config``) are not executed: meshctl's
     template is data in this package and only the values shape it.
     """
-    data = read_map(path, "injection config")
+    data = read_yaml_map(path, "injection config", kind="")
     if data.get("kind") == "ConfigMap":
         return helm_values_from_configmap(data, path)
     if isinstance(data.get("values"), (str, dict)):
@@ -190,7 +172,7 @@ def injection_config_from_file(path: str) -> dict[str, Any]:
 
 def mesh_from_file(path: str) -> dict[str, Any]:
     """A mesh config from ``--mesh-config``: the mesh YAML, or the ``istio`` ConfigMap."""
-    data = read_map(path, "mesh config")
+    data = read_yaml_map(path, "mesh config", kind="")
     if data.get("kind") == "ConfigMap":
         return mesh_from_configmap(data, path)
     return data
