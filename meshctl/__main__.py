@@ -16,13 +16,13 @@ def main(argv: list[str] | None = None) -> int:
     """Run meshctl with ``argv`` and return the exit status."""
     import typer
 
-    from meshctl.cli.app import app, normalize_argv
+    from meshctl.cli.app import app, global_flags, normalize_argv
     from meshctl.deadline import deadline, explicit_timeout
 
     args = normalize_argv(list(sys.argv[1:] if argv is None else argv)) or ["--help"]
     try:
-        with deadline(explicit_timeout(args)):
-            rv = app.main(args=args, prog_name="meshctl", standalone_mode=False)
+        with deadline(explicit_timeout(args)), global_flags(args) as command_args:
+            rv = app.main(args=command_args, prog_name="meshctl", standalone_mode=False)
         return int(rv) if isinstance(rv, int) else ExitCode.OK
     except MeshctlError as exc:
         sys.stderr.write(f"Error: {_one_line(str(exc))}\n")

@@ -8,6 +8,9 @@ that is invoked (``--help`` builds them all), so ``meshctl version`` stays fast.
 from __future__ import annotations
 
 import importlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -99,6 +102,26 @@ app = LazyGroup(
 )
 
 _BOOL_FLAGS = ("--use-kube",)
+# Flags every command accepts, wherever they appear: they act through the environment.
+GLOBAL_FLAGS = {"--no-color": ("NO_COLOR", "1"), "--debug": ("MESHCTL_DEBUG", "1")}
+
+
+@contextmanager
+def global_flags(argv: list[str]) -> Iterator[list[str]]:
+    """Apply --no-color and --debug for any command (as NO_COLOR / MESHCTL_DEBUG), restoring the
+    environment afterwards; yields the arguments without them."""
+    saved = {var: os.environ.get(var) for var, _ in GLOBAL_FLAGS.values()}
+    for flag, (var, value) in GLOBAL_FLAGS.items():
+        if flag in argv:
+            os.environ[var] = value
+    try:
+        yield [arg for arg in argv if arg not in GLOBAL_FLAGS]
+    finally:
+        for var, old in saved.items():
+            if old is None:
+                os.environ.pop(var, None)
+            else:
+                os.environ[var] = old
 
 
 def normalize_argv(argv: list[str]) -> list[str]:

@@ -194,3 +194,27 @@ def test_when_the_cluster_is_read(files, all_ns, kubeconfig, context, expected) 
     from meshctl.cli.analyze import wants_cluster
 
     assert wants_cluster(files, all_ns, kubeconfig, context) is expected
+
+
+@pytest.mark.parametrize("args", [["version", "--no-color"], ["version", "--debug"],
+                                  ["completion", "bash", "--no-color"], ["analyze", "-L", "--debug", "--no-color"]])
+def test_no_color_and_debug_work_with_every_command(run_cli, args: list[str]) -> None:
+    import os
+
+    before = (os.environ.get("NO_COLOR"), os.environ.get("MESHCTL_DEBUG"))
+    res = run_cli(*args)
+    assert res.exit_code == 0, res.stderr
+    assert (os.environ.get("NO_COLOR"), os.environ.get("MESHCTL_DEBUG")) == before
+
+
+def test_debug_shows_the_traceback_of_an_internal_error(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import meshctl.cli.version as version_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(version_module, "emit", broken)
+    plain = run_cli("version")
+    assert plain.exit_code == 1 and "internal error: RuntimeError: boom" in plain.stderr
+    with pytest.raises(RuntimeError):
+        run_cli("version", "--debug")
