@@ -33,7 +33,9 @@ def _inject_hook(cfg: InstallConfig, name: str, ns_exprs: list[dict[str, Any]],
         "name": name,
         "admissionReviewVersions": ["v1"],
         "clientConfig": _client_config(cfg, "/inject"),
-        "failurePolicy": "Fail",
+        # Ignore: the injector ConfigMap does not ship Istio's injection templates yet, so a pod
+        # istiod cannot inject must still be created (without a sidecar) rather than refused.
+        "failurePolicy": "Ignore",
         "matchPolicy": "Equivalent",
         "reinvocationPolicy": "Never",
         "sideEffects": "None",
