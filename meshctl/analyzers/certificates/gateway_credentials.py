@@ -5,8 +5,10 @@ from __future__ import annotations
 from meshctl.analysis.certreport import CERT_CODES, check_pem
 from meshctl.analysis.certs import CertError, secret_bytes
 from meshctl.analysis.context import Context
+from meshctl.analysis.hosts import short_or_full_name
 from meshctl.analysis.registry import Analyzer, register
 from meshctl.analysis.selectors import LabelIndex
+from meshctl.analyzers.gateway.workloads import gateway_selector, selected_pods, servers
 from meshctl.resource import Resource
 
 # (certificate key, private key) layouts Istio accepts for gateway credentials.
@@ -29,7 +31,8 @@ class GatewayCredentialAnalyzer(Analyzer):
         for gateway in ctx.resources.of_kind("Gateway"):
             namespaces = _workload_namespaces(gateway, pods)
             for name in _credential_names(gateway):
-                secret = next((s for ns in namespaces if (s := ctx.resources.get("Secret", ns, name))), None)
+                secret = next((s for ns in namespaces
+                               if (s := ctx.resources.get("Secret", *short_or_full_name(name, ns)))), None)
                 if secret is None or (secret.namespace, secret.name) in checked:
                     continue
                 checked.add((secret.namespace, secret.name))
@@ -38,8 +41,10 @@ class GatewayCredentialAnalyzer(Analyzer):
 
 def _credential_names(gateway: Resource) -> list[str]:
     names: list[str] = []
-    for server in gateway.spec.get("servers") or []:
-        tls = server.get("tls") or {}
+    for server in servers(gateway):
+        tls = server.get("tls")
+        if not isinstance(tls, dict):
+            continue
         for name in [tls.get("credentialName"), *(tls.get("credentialNames") or [])]:
             if name and name not in names:
                 names.append(str(name))
@@ -48,10 +53,8 @@ def _credential_names(gateway: Resource) -> list[str]:
 
 def _workload_namespaces(gateway: Resource, pods: LabelIndex) -> list[str | None]:
     """Where the gateway's pods run (their namespace holds the Secret), then the Gateway's own."""
-    selector = gateway.spec.get("selector") or {}
-    found = [p.namespace for p in pods.select(selector)] if selector else []
-    ordered = list(dict.fromkeys([*sorted(n for n in found if n), gateway.namespace]))
-    return ordered
+    found = [p.namespace for p in selected_pods(pods, gateway)] if gateway_selector(gateway) else []
+    return list(dict.fromkeys([*sorted(n for n in found if n), gateway.namespace]))
 
 
 def _check_secret(ctx: Context, secret: Resource) -> None:
