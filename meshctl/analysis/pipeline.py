@@ -19,7 +19,7 @@ from meshctl.errors import InputError
 from meshctl.mesh import load_mesh_config, load_mesh_networks, mesh_config_from_configmap
 from meshctl.resource import Resource
 from meshctl.snapshot import Snapshot
-from meshctl.sources.files import expand_paths, load_paths
+from meshctl.sources.files import expand_paths, load_files
 
 if TYPE_CHECKING:
     from meshctl.cluster.options import ClusterOptions
@@ -62,9 +62,10 @@ def _with_namespace(resources: list[Resource], namespace: str | None) -> list[Re
 
 
 def _load(req: AnalyzeRequest, kinds: set[str]) -> tuple[list[Resource], frozenset[str]]:
-    if req.files and not expand_paths(req.files):
+    paths = expand_paths(req.files)
+    if req.files and not paths:
         raise InputError(f"no .yaml, .yml or .json files in {', '.join(req.files)}")
-    files = _with_namespace(load_paths(req.files, req.ignore_unknown), req.namespace)
+    files = _with_namespace(load_files(paths, req.ignore_unknown), req.namespace)
     if not req.use_kube:
         return files, frozenset()
     from meshctl.sources.live import load_live

@@ -244,9 +244,14 @@ def parse_file(path: str, ignore_unknown: bool = False) -> list[Resource]:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
 
 
-def load_paths(paths: Iterable[str], ignore_unknown: bool = False) -> list[Resource]:
-    """Every resource in the given files, directories and stdin, in order."""
+def load_files(files: Iterable[str], ignore_unknown: bool = False) -> list[Resource]:
+    """Every resource in already expanded files (see ``expand_paths``), in order."""
     resources: list[Resource] = []
-    for path in expand_paths(paths):
+    for path in files:
         resources.extend(parse_file(path, ignore_unknown))
     return resources
+
+
+def load_paths(paths: Iterable[str], ignore_unknown: bool = False) -> list[Resource]:
+    """Every resource in the given files, directories and stdin, in order."""
+    return load_files(expand_paths(paths), ignore_unknown)
