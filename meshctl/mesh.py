@@ -93,6 +93,11 @@ def load_mesh_networks(path: str | None) -> dict[str, Any]:
     return deep_merge(DEFAULT_MESH_NETWORKS, read_yaml_map(path, "mesh networks"))
 
 
+def mesh_configmap_names(revision: str) -> tuple[str, ...]:
+    """The ConfigMaps (in the Istio namespace) that hold a revision's mesh config, preferred first."""
+    return ("istio",) if revision in ("", "default") else (f"istio-{revision}", "istio")
+
+
 def mesh_config_from_configmap(body: dict[str, Any]) -> dict[str, Any] | None:
     """The mesh config stored in an ``istio`` ConfigMap's ``data.mesh``, merged over the defaults."""
     text = (body.get("data") or {}).get("mesh")

@@ -16,7 +16,12 @@ from meshctl.analysis.registry import select
 from meshctl.analysis.result import Result, Suppression, annotation_suppressed, finalize
 from meshctl.catalogue import Level
 from meshctl.errors import InputError
-from meshctl.mesh import load_mesh_config, load_mesh_networks, mesh_config_from_configmap
+from meshctl.mesh import (
+    load_mesh_config,
+    load_mesh_networks,
+    mesh_config_from_configmap,
+    mesh_configmap_names,
+)
 from meshctl.resource import Resource
 from meshctl.snapshot import Snapshot
 from meshctl.sources.files import expand_paths, load_files
@@ -96,11 +101,10 @@ def load_snapshot(req: AnalyzeRequest, kinds: set[str], extra: Sequence[Resource
 
 def _cluster_mesh_config(resources: Sequence[Resource], req: AnalyzeRequest) -> dict[str, object] | None:
     """The mesh config the cluster's control plane uses (ConfigMap ``istio`` or ``istio-<rev>``)."""
-    names = ("istio",) if req.revision in ("", "default") else (f"istio-{req.revision}", "istio")
-    for name in names:
-        for res in resources:
-            if res.key == "ConfigMap" and res.namespace == req.istio_namespace and res.name == name:
-                return mesh_config_from_configmap(res.body)
+    found = {res.name: res for res in resources if res.key == "ConfigMap" and res.namespace == req.istio_namespace}
+    for name in mesh_configmap_names(req.revision):
+        if name in found:
+            return mesh_config_from_configmap(found[name].body)
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from meshctl.analysis.context import Context
 from meshctl.analysis.registry import Analyzer, register
+from meshctl.mesh import mesh_configmap_names
 from meshctl.resource import Resource
 
 # Proxy agent variables that are not ISTIO_META_* (those are free-form node metadata).
@@ -26,9 +27,9 @@ DEFAULT_HINT = "ISTIO_META_* keys are passed to istiod as node metadata; other k
 
 def _mesh_configmap(ctx: Context) -> Resource | None:
     """The ConfigMap the mesh config came from, to point findings at it."""
-    ns = ctx.env.istio_namespace
-    return ctx.resources.get("ConfigMap", ns, "istio") or ctx.resources.get(
-        "ConfigMap", ns, f"istio-{ctx.env.revision}")
+    found = (ctx.resources.get("ConfigMap", ctx.env.istio_namespace, name)
+             for name in mesh_configmap_names(ctx.env.revision))
+    return next((cm for cm in found if cm is not None), None)
 
 
 @register
