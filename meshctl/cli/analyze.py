@@ -66,7 +66,6 @@ def analyze(
     debug: o.Debug = False,
 ) -> None:
     """Analyze Istio configuration and report problems with istioctl's IST codes."""
-    o.set_debug(debug)
     f.check_format(output)
     if list_analyzers:
         _list_analyzers(output)

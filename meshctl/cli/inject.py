@@ -110,7 +110,6 @@ def enable(namespace: o.Namespace = None, revision: Revision = None, dry_run: o.
            output: NamespaceOutput = "table", kubeconfig: o.Kubeconfig = None, context: o.Context = None,
            timeout: o.Timeout = 30.0, debug: o.Debug = False) -> None:
     """Label a namespace for injection (istio-injection=enabled, or istio.io/rev=REV)."""
-    o.set_debug(debug)
     o.label_value(revision, "--revision")
     _patch_namespace("enable", namespace, revision, dry_run, output, kubeconfig, context, timeout)
 
@@ -120,7 +119,6 @@ def disable(namespace: o.Namespace = None, dry_run: o.DryRun = None, output: Nam
             kubeconfig: o.Kubeconfig = None, context: o.Context = None, timeout: o.Timeout = 30.0,
             debug: o.Debug = False) -> None:
     """Remove a namespace's injection labels, keeping every other label."""
-    o.set_debug(debug)
     _patch_namespace("disable", namespace, None, dry_run, output, kubeconfig, context, timeout)
 
 
@@ -146,7 +144,6 @@ def status(namespace: o.Namespace = None, all_namespaces: o.AllNamespaces = Fals
            output: o.Output = "table", kubeconfig: o.Kubeconfig = None, context: o.Context = None,
            timeout: o.Timeout = 30.0, debug: o.Debug = False) -> None:
     """Per namespace: injection label, revision, the webhook that acts, pods that need a restart."""
-    o.set_debug(debug)
     if output not in TABLE_FORMATS:
         raise UsageError(f"unknown output format {output!r}; use one of {', '.join(TABLE_FORMATS)}")
     from meshctl.inject.fetch import webhook_configs
@@ -204,7 +201,6 @@ def iptables(
     debug: o.Debug = False,
 ) -> None:
     """The nat rules istio-init installs, from the same arguments kube-inject writes."""
-    o.set_debug(debug)
     if fmt not in ("save", "restore"):
         raise UsageError(f"--format must be save or restore, not {fmt!r}")
     from meshctl.inject import iptables as ipt
@@ -246,7 +242,6 @@ def kube_inject(
     debug: o.Debug = False,
 ) -> None:
     """Inject the Istio sidecar into pods and pod templates in a manifest."""
-    o.set_debug(debug)
     if output_file in o.TABLE_FORMATS:
         raise UsageError(f"-o/--output-file is the file to write, not a format (kube-inject always writes "
                          f"YAML); to write a file named {output_file!r}, use -o ./{output_file} "
@@ -350,7 +345,6 @@ def check_inject(
     debug: o.Debug = False,
 ) -> None:
     """Explain, per mutating webhook, whether pods will be injected and why."""
-    o.set_debug(debug)
     from meshctl.analysis.result import Result
     from meshctl.cli.findings import level
     from meshctl.inject import checks

@@ -61,7 +61,6 @@ def generate(
     """Print the install manifest (deterministic: same input, same bytes)."""
     from meshctl.install.manifest import FORMATS, render
 
-    o.set_debug(debug)
     if output not in FORMATS:
         raise UsageError(f"unknown output format {output!r}; use yaml or json")
     emit(render(_objects(_config(profile, set_, filename, revision)), output))
@@ -161,7 +160,6 @@ def install(
     """Install (or update) the control plane: precheck, confirm, apply in order, wait until ready."""
     if ctx.invoked_subcommand:
         return
-    o.set_debug(debug)
     table = o.table_format(output) == "table"
     mode = o.dry_run_mode(dry_run)
     cfg = _config(profile, set_, filename, revision)
@@ -227,7 +225,6 @@ def verify_install(
     from meshctl.install.uninstall import OWNED_KINDS
     from meshctl.report import renderer
 
-    o.set_debug(debug)
     render = renderer(output)
     cfg = _config(profile, set_, filename, revision)
     objects = _objects(cfg)
@@ -262,7 +259,6 @@ def uninstall(
     from meshctl.install import uninstall as core
     from meshctl.install.results import object_row
 
-    o.set_debug(debug)
     table = o.table_format(output) == "table"
     mode = o.dry_run_mode(dry_run)
     rev = revision or "default"

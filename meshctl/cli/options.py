@@ -18,6 +18,8 @@ AllNamespaces = Annotated[bool, typer.Option("--all-namespaces", "-A", help="Act
 Timeout = Annotated[float, typer.Option("--timeout", help="Deadline in seconds for the whole command.",
                                         min=0.1)]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Say more about what happens.")]
+# --no-color and --debug are listed on each command for --help; app.global_flags applies them for
+# every command (as NO_COLOR / MESHCTL_DEBUG) before the command parses its options.
 NoColor = Annotated[bool, typer.Option("--no-color", help="No colours (also when NO_COLOR is set).")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
 IstioNamespace = Annotated[str, typer.Option("--istioNamespace", "-i", help="Istio's system namespace.")]
@@ -88,8 +90,3 @@ def colors_enabled(no_color: bool) -> bool:
 
     return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
-
-def set_debug(debug: bool) -> None:
-    """Remember --debug for the entry point's error handler."""
-    if debug:
-        os.environ["MESHCTL_DEBUG"] = "1"

@@ -63,7 +63,6 @@ def precheck(
     debug: o.Debug = False,
 ) -> None:
     """Check that Istio can be installed or upgraded: the cluster, or manifests with -f."""
-    o.set_debug(debug)
     f.check_format(output)
     if profile not in PROFILES:
         raise UsageError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")

@@ -77,7 +77,7 @@ def shared_options(target: bool = True) -> Callable[[Callable[..., None]], Calla
 
         def wrapper(*args: Any, **kwargs: Any) -> None:
             values = dict(zip(names, args, strict=False), **kwargs)
-            o.set_debug(values.pop("debug", False))
+            values.pop("debug", None)  # listed for --help; acts through meshctl.cli.app.global_flags
             shared = Shared(**{k: values.pop(k, None) for k in Shared.__dataclass_fields__})
             command(shared, **values)
 
