@@ -60,3 +60,9 @@ def _fresh_cluster_clients():
     reset_clients()
     yield
     reset_clients()
+
+
+@pytest.fixture(autouse=True)
+def _private_discovery_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test has its own discovery cache (servers on reused ports must not share one)."""
+    monkeypatch.setenv("MESHCTL_CACHE_DIR", str(tmp_path_factory.mktemp("meshctl-cache")))

@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -20,11 +20,14 @@ from typing import Any
 
 from meshctl.cluster import failures
 from meshctl.cluster import requests as rq
+from meshctl.cluster.cache import DiscoveryCache, cache_root
 from meshctl.cluster.discovery import (
     Discovery,
     ServedResource,
     group_versions,
+    is_aggregated,
     known_target,
+    parse_aggregated,
     parse_resource_list,
 )
 from meshctl.cluster.kubeconfig import ResolvedConfig, resolve
@@ -43,13 +46,16 @@ class ClusterClient:
     """A connection to one cluster, bound to the command's deadline."""
 
     def __init__(self, resolved: ResolvedConfig, api: Any, timeout: float,
-                 policy: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+                 policy: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep,
+                 cache: DiscoveryCache | None = None) -> None:
         self.resolved = resolved
         self.deadline = Deadline(timeout)
         self.policy = policy or RetryPolicy()
         self._api = api
         self._sleep = sleep
         self._discovery: Discovery | None = None
+        self._from_cache = False
+        self._cache = cache
         self._lock = threading.Lock()
 
     @property
@@ -111,14 +117,34 @@ class ClusterClient:
             return resp, resp.status, parse_retry_after(resp.headers.get("retry-after"))
         return resp, None, None
 
+    def _read(self, req: rq.ApiRequest) -> tuple[RawResponse, Any]:
+        """Execute and decode the JSON body; a body that does not decode (truncated) is asked for
+        again like a 5xx, then fails. An HTTP error answer is returned undecoded (None)."""
+        attempt = 0
+        while True:
+            attempt += 1
+            resp = self._execute(req)
+            if resp.status >= 400:
+                return resp, None
+            try:
+                return resp, (json.loads(resp.data) if resp.data else {})
+            except ValueError:  # JSONDecodeError and UnicodeDecodeError both
+                if not req.idempotent or attempt >= self.policy.attempts:
+                    raise failures.bad_body_error(req, attempt) from None
+                wait = self.policy.backoff(attempt)
+                if wait >= self.deadline.remaining():
+                    raise failures.bad_body_error(req, attempt) from None
+                log.debug("retrying %s: the body did not decode", req.describe())
+                self._sleep(wait)
+
     def _call(self, req: rq.ApiRequest, allow_404: bool = False) -> Obj | None:
         """Execute and decode; raise the one-sentence error for an HTTP error answer."""
-        resp = self._execute(req)
+        resp, doc = self._read(req)
         if allow_404 and resp.status == 404:
             return None
         if resp.status >= 400:
             raise failures.status_error(req, resp.status, resp.data)
-        return json.loads(resp.data) if resp.data else {}
+        return doc if isinstance(doc, dict) else {}
 
     def _json(self, req: rq.ApiRequest) -> Obj:
         doc = self._call(req)
@@ -143,30 +169,71 @@ class ClusterClient:
             return None
 
     def discovery(self) -> Discovery:
-        """One discovery pass (cached): ``/api``, ``/apis`` and each group version, in parallel."""
+        """Discovery, from the disk cache when it is fresh, else two requests (aggregated discovery)."""
         with self._lock:
             if self._discovery is None:
-                self._discovery = self._discover()
+                cached = self._cache.load(self.server) if self._cache else None
+                self._from_cache = cached is not None
+                self._discovery = cached or self._discover()
             return self._discovery
 
-    def _discover(self) -> Discovery:
-        core_req, groups_req = rq.discovery_requests()
-        pairs = group_versions(self._json(core_req), self._json(groups_req))
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            lists = list(pool.map(lambda gv: self._resource_list(*gv), pairs))
-        return Discovery(tuple(r for chunk in lists for r in chunk))
+    def refresh_discovery(self) -> bool:
+        """Discover again if the current answer came from the cache (a kind was missing from it)."""
+        with self._lock:
+            if not self._from_cache:
+                return False
+            if self._cache:
+                self._cache.forget(self.server)
+            self._discovery, self._from_cache = self._discover(), False
+            return True
 
-    def _resource_list(self, group: str, version: str) -> list[ServedResource]:
+    def discovery_for(self, keys: Iterable[str]) -> Discovery:
+        """Discovery that serves ``keys`` if the cluster does: a cached answer missing one is refreshed."""
+        found = self.discovery()
+        if any(k in KINDS and found.target_for_key(k) is None for k in keys) and self.refresh_discovery():
+            found = self.discovery()
+        return found
+
+    def _discover(self) -> Discovery:
+        resources: list[ServedResource] = []
+        failed: list[tuple[str, str]] = []
+        legacy: list[tuple[str, str]] = []
+        for index, req in enumerate(rq.discovery_requests()):
+            doc = self._json(req)
+            if is_aggregated(doc):
+                served, stale = parse_aggregated(doc)
+                resources.extend(served)
+                failed.extend((gv.rpartition("/")[0], f"the API server marks {gv} stale in discovery")
+                              for gv in stale)
+            else:  # an older server: the legacy lists, then one request per group version
+                legacy.extend(group_versions(doc, {}) if index == 0 else group_versions({}, doc))
+        if legacy:
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                answers = list(pool.map(lambda gv: self._resource_list(*gv), legacy))
+            for (group, _), (served, why) in zip(legacy, answers, strict=True):
+                resources.extend(served)
+                if why:
+                    failed.append((group, why))
+        found = Discovery(tuple(resources), tuple(failed))
+        if self._cache:
+            self._cache.store(self.server, found)
+        return found
+
+    def _resource_list(self, group: str, version: str) -> tuple[list[ServedResource], str | None]:
         req = rq.ApiRequest("GET", rq.api_prefix(group, version))
-        resp = self._execute(req)
-        if resp.status >= 400:  # e.g. an aggregated API that is down: skip it, as kubectl does
+        try:
+            resp, doc = self._read(req)
+        except failures.ReadFailed as exc:
+            return [], str(exc)
+        if resp.status >= 400:  # e.g. an aggregated API that is down: note it, as kubectl warns
             log.debug("discovery of %s/%s failed with %d", group, version, resp.status)
-            return []
-        return parse_resource_list(group, version, json.loads(resp.data))
+            return [], str(failures.status_error(req, resp.status, resp.data))
+        return parse_resource_list(group, version, doc if isinstance(doc, dict) else {}), None
 
     def served_kinds(self) -> set[str]:
-        """Kind keys the cluster serves (meshctl's kinds by key, others by Kind)."""
-        return self.discovery().served_keys()
+        """Kind keys the cluster serves (meshctl's kinds by key, others by Kind); a cached discovery
+        that lacks one of meshctl's kinds is refreshed first (it may have been installed since)."""
+        return self.discovery_for(KINDS).served_keys()
 
     def served_resources(self) -> list[tuple[str, str, str, str, bool]]:
         """Every served (group, version, plural, kind, namespaced), from discovery."""
@@ -177,8 +244,11 @@ class ClusterClient:
         info = KINDS.get(key)
         if info is not None and len(info.served_versions) == 1 and info.group not in ISTIO_GROUPS:
             return known_target(info), info.api_version, info.kind
-        served = self.discovery().target_for_key(key)
+        served = self.discovery_for((key,)).target_for_key(key)
         if served is None:
+            why = self.discovery().failed_reason(key)
+            if why:
+                raise failures.ReadFailed(f"cannot tell where {key} is served: {why}")
             raise ClusterError(f"the cluster does not serve {key}")
         api_version = f"{served.group}/{served.version}" if served.group else served.version
         return served.target, api_version, served.kind
@@ -213,26 +283,41 @@ class ClusterClient:
 
     def _list(self, target: rq.Target, api_version: str, kind: str, namespace: str | None,
               label_selector: Any = None, field_selector: Any = None) -> Objs:
-        """Paginate (limit 500 + continue); on 410 Gone while paging, restart once."""
+        return [item for page in self._pages(target, api_version, kind, namespace, label_selector,
+                                             field_selector) for item in page]
+
+    def pages(self, key: str, namespace: str | None = None, label_selector: Any = None,
+              field_selector: Any = None) -> Iterator[Objs]:
+        """Every object of a kind, one page at a time: the caller keeps what it needs of each page."""
+        target, api_version, kind = self._target(key)
+        return self._pages(target, api_version, kind, namespace, label_selector, field_selector)
+
+    def _pages(self, target: rq.Target, api_version: str, kind: str, namespace: str | None,
+               label_selector: Any = None, field_selector: Any = None) -> Iterator[Objs]:
+        """Paginate (limit 500 + continue); on 410 Gone while paging, restart once. Objects already
+        given before the restart are not given again (matched by namespace and name)."""
         ns = namespace if target.namespaced else None
+        given: set[tuple[str, str]] = set()
         for restarted in (False, True):
-            items: Objs = []
             token: str | None = None
             while True:
                 req = rq.list_request(target, ns, label_selector, field_selector, token)
-                resp = self._execute(req)
+                resp, doc = self._read(req)
                 if resp.status == 410 and token and not restarted:
                     log.debug("list %s expired while paging; restarting", req.path)
                     break
                 if resp.status >= 400:
                     raise failures.status_error(req, resp.status, resp.data)
-                doc = json.loads(resp.data)
-                items.extend(doc.get("items") or [])
+                if not isinstance(doc, dict):
+                    raise failures.bad_body_error(req, 1)
+                kind = kind or str(doc.get("kind", "")).removesuffix("List")
+                items = [i for i in doc.get("items") or [] if _identity(i) not in given]
+                given.update(_identity(i) for i in items)
+                if items:
+                    yield _fill_type(items, api_version, kind)
                 token = (doc.get("metadata") or {}).get("continue") or None
                 if not token:
-                    kind = kind or str(doc.get("kind", "")).removesuffix("List")
-                    return _fill_type(items, api_version, kind)
-        raise AssertionError("unreachable")  # pragma: no cover
+                    return
 
     def get(self, key: str, name: str, namespace: str | None = None) -> Obj | None:
         """One object, or None when it does not exist."""
@@ -297,6 +382,11 @@ def _meta_ns(obj: Mapping[str, Any]) -> str | None:
     return (obj.get("metadata") or {}).get("namespace") or None
 
 
+def _identity(item: Mapping[str, Any]) -> tuple[str, str]:
+    meta = item.get("metadata") or {}
+    return str(meta.get("namespace") or ""), str(meta.get("name") or "")
+
+
 def _fill_type(items: list[Obj], api_version: str, kind: str) -> list[Obj]:
     """LIST items come without apiVersion/kind; fill them in (in place, cheaply)."""
     for item in items:
@@ -312,7 +402,8 @@ _CLIENTS_LOCK = threading.Lock()
 
 
 def _cache_key(opts: ClusterOptions) -> tuple[Any, ...]:
-    env = tuple(os.environ.get(k) for k in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST", "HOME"))
+    env = tuple(os.environ.get(k) for k in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST", "HOME",
+                                            "MESHCTL_CACHE_DIR"))
     return (opts.kubeconfig, opts.context, opts.timeout, env)
 
 
@@ -323,7 +414,8 @@ def get_client(opts: ClusterOptions) -> ClusterClient:
         client = _CLIENTS.get(key)
         if client is None:
             resolved = resolve(opts.kubeconfig, opts.context)
-            client = ClusterClient(resolved, build_api_client(resolved), opts.timeout)
+            client = ClusterClient(resolved, build_api_client(resolved), opts.timeout,
+                                   cache=DiscoveryCache(cache_root(os.environ)))
             _CLIENTS[key] = client
         return client
 

@@ -42,6 +42,29 @@ def group_versions(core: dict[str, Any], groups: dict[str, Any]) -> list[tuple[s
     return out
 
 
+def is_aggregated(doc: dict[str, Any]) -> bool:
+    """Whether a discovery root answered with aggregated discovery (``APIGroupDiscoveryList``)."""
+    return doc.get("kind") == "APIGroupDiscoveryList"
+
+
+def parse_aggregated(doc: dict[str, Any]) -> tuple[list[ServedResource], list[str]]:
+    """Served resources of an ``APIGroupDiscoveryList`` (versions in preference order), and the
+    group versions the server marks ``Stale`` (an aggregated API that did not answer it)."""
+    out: list[ServedResource] = []
+    stale: list[str] = []
+    for group in doc.get("items") or []:
+        name = str((group.get("metadata") or {}).get("name") or "")
+        for version in group.get("versions") or []:
+            ver = str(version.get("version") or "")
+            if version.get("freshness") == "Stale":
+                stale.append(f"{name}/{ver}" if name else ver)
+            for res in version.get("resources") or []:
+                kind = str((res.get("responseKind") or {}).get("kind") or "")
+                out.append(ServedResource(name, ver, str(res.get("resource") or ""), kind,
+                                          res.get("scope") == "Namespaced"))
+    return out, stale
+
+
 def parse_resource_list(group: str, version: str, doc: dict[str, Any]) -> list[ServedResource]:
     """The resources of one ``APIResourceList``, without subresources like ``pods/log``."""
     return [ServedResource(group, version, str(r["name"]), str(r.get("kind") or ""),
@@ -54,6 +77,8 @@ class Discovery:
     """The result of one discovery pass."""
 
     resources: tuple[ServedResource, ...]
+    failed: tuple[tuple[str, str], ...] = ()
+    """(group, why) for every group whose resources could not be discovered."""
 
     def find(self, group: str, plural: str, versions: Iterable[str] = ()) -> ServedResource | None:
         """The served resource for group/plural, in the first of ``versions`` served (any if empty)."""
@@ -77,6 +102,23 @@ class Discovery:
         if info is not None:
             return self.find(info.group, info.plural, info.served_versions)
         return self.find_kind(None, key)
+
+    def failed_reason(self, key: str) -> str | None:
+        """Why it is unknown whether a kind key is served (its group failed discovery), or None."""
+        info = KINDS.get(key)
+        if info is None or self.target_for_key(key) is not None:
+            return None
+        return next((why for group, why in self.failed if group == info.group), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """A plain document for the on-disk cache."""
+        return {"resources": [list(r.as_tuple()) for r in self.resources]}
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> Discovery:
+        """The inverse of :meth:`to_json` (raises on a malformed document)."""
+        return cls(tuple(ServedResource(str(g), str(v), str(p), str(k), bool(n))
+                         for g, v, p, k, n in doc["resources"]))
 
     def served_keys(self) -> set[str]:
         """Kind keys (meshctl's known kinds, plus the Kinds of everything else) the cluster serves."""

@@ -17,6 +17,20 @@ _REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not
             502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
 
 
+class AccessDenied(ClusterError):
+    """403: the user may not do this (a known limit of access, not a fault)."""
+
+    def __init__(self, message: str, resource: str = "", namespace: str | None = None) -> None:
+        super().__init__(message)
+        self.resource = resource
+        self.namespace = namespace
+
+
+class ReadFailed(ClusterError):
+    """A read that failed for a reason other than access: 5xx after retries, 410 on every page,
+    a broken body, a group whose discovery failed. What depended on it did not run."""
+
+
 @dataclass(frozen=True)
 class Action:
     """What a request does, in RBAC terms."""
@@ -79,10 +93,18 @@ def status_error(req: ApiRequest, status: int, body: bytes = b"") -> ClusterErro
         return ClusterError(f"unauthorized (401): the credentials in the kubeconfig were rejected while "
                             f"{gerund} {what}{where}")
     if status == 403:
-        return ClusterError(f"permission denied: cannot {action.verb} {what}{where} ({reason(status)})")
+        return AccessDenied(f"permission denied: cannot {action.verb} {what}{where} ({reason(status)})",
+                            action.resource, action.namespace)
     detail = status_message(body)
     tail = f": {detail}" if detail else ""
-    return ClusterError(f"cannot {action.verb} {what}{where} ({reason(status)}){tail}")
+    text = f"cannot {action.verb} {what}{where} ({reason(status)}){tail}"
+    return ReadFailed(text) if req.method == "GET" else ClusterError(text)
+
+
+def bad_body_error(req: ApiRequest, tries: int) -> ReadFailed:
+    """The body of a read was not the JSON document it should be, every time it was asked for."""
+    return ReadFailed(f"the Kubernetes API server answered {req.describe()} with a truncated or invalid "
+                      f"JSON body ({tries} tries)")
 
 
 def timeout_error(seconds: float, req: ApiRequest) -> ClusterError:

@@ -10,6 +10,10 @@ from urllib.parse import quote
 FIELD_MANAGER = "meshctl"
 PAGE_SIZE = 500
 JSON = "application/json"
+AGGREGATED_DISCOVERY = ("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
+                        "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,"
+                        "application/json")
+"""Accept header asking for aggregated discovery (one document per root), plain JSON as the fallback."""
 MERGE_PATCH = "application/merge-patch+json"
 STRATEGIC_PATCH = "application/strategic-merge-patch+json"
 APPLY_PATCH = "application/apply-patch+yaml"
@@ -25,6 +29,7 @@ class ApiRequest:
     body: Any = None
     content_type: str | None = None
     idempotent: bool = True
+    accept: str = JSON
 
     def describe(self) -> str:
         """``GET /api/v1/pods`` (never the body: it may hold Secret data)."""
@@ -135,5 +140,6 @@ def access_review_request(verb: str, resource: str, group: str = "", namespace: 
 
 
 def discovery_requests() -> tuple[ApiRequest, ApiRequest]:
-    """The two roots of discovery: the core group and the named groups."""
-    return ApiRequest("GET", "/api"), ApiRequest("GET", "/apis")
+    """The two roots of discovery, asking for aggregated discovery (older servers answer the legacy lists)."""
+    return (ApiRequest("GET", "/api", accept=AGGREGATED_DISCOVERY),
+            ApiRequest("GET", "/apis", accept=AGGREGATED_DISCOVERY))

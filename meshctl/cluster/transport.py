@@ -7,6 +7,8 @@ Responses are never deserialized into the client's model classes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,8 +50,10 @@ def build_api_client(resolved: ResolvedConfig) -> Any:
         else:
             from kubernetes.config.kube_config import KubeConfigLoader
 
-            KubeConfigLoader(config_dict=resolved.kubeconfig, active_context=resolved.context_name,
-                             config_base_path="").load_and_set(cfg)
+            with _captured_errors() as errors:
+                KubeConfigLoader(config_dict=resolved.kubeconfig, active_context=resolved.context_name,
+                                 config_base_path="").load_and_set(cfg)
+            _check_credentials(resolved, cfg, errors)
     except ConfigException as exc:
         raise ClusterError(f"invalid cluster configuration for context {resolved.context_name}: "
                            f"{exc}") from None
@@ -59,6 +63,66 @@ def build_api_client(resolved: ResolvedConfig) -> Any:
     api = k.ApiClient(cfg)
     api.user_agent = USER_AGENT
     return api
+
+
+_CREDENTIAL_KEYS = ("token", "tokenFile", "exec", "auth-provider", "client-certificate",
+                    "client-certificate-data", "username")
+
+
+@contextmanager
+def _captured_errors() -> Iterator[list[str]]:
+    """Collect what the ``kubernetes`` loader logs at ERROR on the root logger (it logs a failed exec
+    plugin there and goes on anonymously) instead of letting it print ``ERROR:root:...``."""
+    import logging
+
+    errors: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            errors.append(record.getMessage())
+
+    root = logging.getLogger()
+    handler = _Collect(logging.ERROR)
+    saved = root.handlers[:]
+    root.handlers = [handler]
+    try:
+        yield errors
+    finally:
+        root.handlers = saved
+
+
+def _user_entry(resolved: ResolvedConfig) -> tuple[str, dict[str, Any]]:
+    config = resolved.kubeconfig or {}
+    ctx = next((c.get("context") or {} for c in config.get("contexts") or []
+                if c.get("name") == resolved.context_name), {})
+    name = str(ctx.get("user") or "")
+    user = next((u.get("user") or {} for u in config.get("users") or [] if u.get("name") == name), {})
+    return name, dict(user)
+
+
+def _credential_source(user: dict[str, Any]) -> str:
+    if "exec" in user:
+        command = (user.get("exec") or {}).get("command") or "?"
+        return f"the exec plugin {command!r}"
+    if "auth-provider" in user:
+        return f"the auth provider {((user.get('auth-provider') or {}).get('name') or '?')!r}"
+    if "tokenFile" in user:
+        return f"the token file {user['tokenFile']}"
+    return "the kubeconfig"
+
+
+def _check_credentials(resolved: ResolvedConfig, cfg: Any, errors: list[str]) -> None:
+    """A user whose credential could not be obtained is an error: never send a request without it."""
+    name, user = _user_entry(resolved)
+    if not any(key in user for key in _CREDENTIAL_KEYS):
+        return  # the kubeconfig names no credential: anonymous by choice
+    has = bool(any(cfg.api_key.values()) or cfg.cert_file or cfg.username)
+    if has and not errors:
+        return
+    detail = errors[-1] if errors else "it gave no credential"
+    detail = " ".join(detail.split())[:300]
+    raise ClusterError(f"cannot get credentials for user {name or '?'} of context {resolved.context_name} "
+                       f"from {_credential_source(user)}: {detail}")
 
 
 def _warn_insecure(context: str) -> None:
@@ -114,7 +178,7 @@ def send(api: Any, req: ApiRequest, timeout: float) -> RawResponse:
     import urllib3.exceptions as u3
     from kubernetes.client.exceptions import ApiException
 
-    headers = {"Accept": "application/json"}
+    headers = {"Accept": req.accept}
     if req.content_type:
         headers["Content-Type"] = req.content_type
     log.debug("%s", req.describe())  # never the body: it may carry Secret data
