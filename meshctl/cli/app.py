@@ -8,9 +8,6 @@ that is invoked (``--help`` builds them all), so ``meshctl version`` stays fast.
 from __future__ import annotations
 
 import importlib
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -102,37 +99,46 @@ app = LazyGroup(
 )
 
 _BOOL_FLAGS = ("--use-kube",)
-# Flags every command accepts, wherever they appear: they act through the environment.
-GLOBAL_FLAGS = {"--no-color": ("NO_COLOR", "1"), "--debug": ("MESHCTL_DEBUG", "1")}
+#: Flags every command accepts, wherever they appear; they set the run's Environment.
+GLOBAL_FLAGS = ("--no-color", "--debug")
+GLOBAL_VALUE_FLAGS = ("--max-input-size",)
 
 
-@contextmanager
-def global_flags(argv: list[str]) -> Iterator[list[str]]:
-    """Apply --no-color and --debug for any command (as NO_COLOR / MESHCTL_DEBUG), restoring the
-    environment afterwards; yields the arguments without them."""
-    saved = {var: os.environ.get(var) for var, _ in GLOBAL_FLAGS.values()}
-    for flag, (var, value) in GLOBAL_FLAGS.items():
-        if flag in argv:
-            os.environ[var] = value
-    try:
-        yield [arg for arg in argv if arg not in GLOBAL_FLAGS]
-    finally:
-        for var, old in saved.items():
-            if old is None:
-                os.environ.pop(var, None)
-            else:
-                os.environ[var] = old
+@dataclass
+class Invocation:
+    """The command line after one pass: the arguments for click, and the global settings."""
+
+    args: list[str]
+    no_color: bool = False
+    debug: bool = False
+    max_input_size: str | None = None
 
 
-def normalize_argv(argv: list[str]) -> list[str]:
-    """Accept istioctl's ``--use-kube=false`` spelling and a bare ``--dry-run``."""
-    out = []
-    for index, arg in enumerate(argv):
-        if arg == "--dry-run" and (index + 1 == len(argv) or argv[index + 1] not in ("client", "server", "none")):
-            out.append("--dry-run=client")
+def split_argv(argv: list[str]) -> Invocation:
+    """One pass over argv: take out --no-color, --debug and --max-input-size (anywhere, before a
+    ``--``), and accept istioctl's ``--use-kube=false`` spelling and a bare ``--dry-run``."""
+    out = Invocation([])
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        index += 1
+        if arg == "--":
+            out.args.extend(argv[index - 1:])
+            break
+        if arg in GLOBAL_FLAGS:
+            setattr(out, arg[2:].replace("-", "_"), True)
             continue
         flag, sep, value = arg.partition("=")
+        if flag in GLOBAL_VALUE_FLAGS:
+            if not sep:
+                value = argv[index] if index < len(argv) else ""
+                index += 1
+            out.max_input_size = value
+            continue
+        if arg == "--dry-run" and (index == len(argv) or argv[index] not in ("client", "server", "none")):
+            out.args.append("--dry-run=client")
+            continue
         if sep and flag in _BOOL_FLAGS and value.lower() in ("true", "false", "1", "0"):
             arg = flag if value.lower() in ("true", "1") else "--no-" + flag[2:]
-        out.append(arg)
+        out.args.append(arg)
     return out

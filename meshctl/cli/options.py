@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Annotated, Any
 
@@ -15,11 +14,28 @@ Kubeconfig = Annotated[str | None, typer.Option("--kubeconfig", help="Path to th
 Context = Annotated[str | None, typer.Option("--context", help="The kubeconfig context to use.")]
 Namespace = Annotated[str | None, typer.Option("--namespace", "-n", help="Namespace to act on.")]
 AllNamespaces = Annotated[bool, typer.Option("--all-namespaces", "-A", help="Act on all namespaces.")]
-Timeout = Annotated[float, typer.Option("--timeout", help="Deadline in seconds for the whole command.",
-                                        min=0.1)]
+
+
+def _timeout(value: Any) -> float:
+    from meshctl.deadline import parse_timeout
+
+    return parse_timeout(value)
+
+
+def _arm_deadline(value: float) -> float:
+    """The command's deadline is its --timeout (given or default), counted from the start of the run."""
+    from meshctl.env import current
+
+    current().deadline.reset(value, "--timeout")
+    return value
+
+
+Timeout = Annotated[float, typer.Option(
+    "--timeout", help="Deadline for the whole command: seconds, or a duration such as 30s or 5m.",
+    parser=_timeout, callback=_arm_deadline, metavar="DURATION")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Say more about what happens.")]
-# --no-color and --debug are listed on each command for --help; app.global_flags applies them for
-# every command (as NO_COLOR / MESHCTL_DEBUG) before the command parses its options.
+# --no-color and --debug are listed on each command for --help; app.split_argv takes them out of the
+# command line for every command and sets the run's Environment (meshctl.env) from them.
 NoColor = Annotated[bool, typer.Option("--no-color", help="No colours (also when NO_COLOR is set).")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
 IstioNamespace = Annotated[str, typer.Option("--istioNamespace", "-i", help="Istio's system namespace.")]
@@ -84,9 +100,9 @@ def cluster_client(kubeconfig: str | None, context: str | None, timeout: float, 
     return get_client(cluster_options(kubeconfig, context, timeout, verbose))
 
 
-def colors_enabled(no_color: bool) -> bool:
-    """Colours only on a TTY, and never with --no-color or NO_COLOR."""
-    import sys
+def colors_enabled(no_color: bool = False) -> bool:
+    """Colours only on a TTY, and never with --no-color or NO_COLOR (see meshctl.env.Environment.color)."""
+    from meshctl.env import current
 
-    return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    return not no_color and current().color
 

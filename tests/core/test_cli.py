@@ -163,13 +163,19 @@ def test_timeout_bounds_offline_work(run_cli, tmp_path: Path, monkeypatch: pytes
     assert time.monotonic() - start < 5
 
 
-def test_explicit_timeout_parsing() -> None:
-    from meshctl.deadline import explicit_timeout
+def test_timeout_parsing() -> None:
+    from meshctl.deadline import parse_timeout
+    from meshctl.errors import UsageError
 
-    assert explicit_timeout(["analyze", "--timeout", "5"]) == 5.0
-    assert explicit_timeout(["analyze", "--timeout=2.5"]) == 2.5
-    assert explicit_timeout(["analyze"]) is None
-    assert explicit_timeout(["analyze", "--timeout", "soon"]) is None
+    assert parse_timeout("5") == 5.0
+    assert parse_timeout("2.5") == 2.5
+    assert parse_timeout("30s") == 30.0
+    assert parse_timeout("5m") == 300.0
+    assert parse_timeout("1h30m") == 5400.0
+    assert parse_timeout("500ms") == 0.5
+    for bad in ("soon", "inf", "nan", "1e300", "-1", "0", "", "5x", "100000h"):
+        with pytest.raises(UsageError):
+            parse_timeout(bad)
 
 
 def test_nothing_to_analyze_is_usage_error(run_cli) -> None:
