@@ -43,9 +43,3 @@ class ClusterError(MeshctlError):
     """The Kubernetes API failed, refused or timed out."""
 
     exit_code = ExitCode.FAILURE
-
-
-class NotImplementedYet(MeshctlError):
-    """A command that a later issue implements."""
-
-    exit_code = ExitCode.FAILURE

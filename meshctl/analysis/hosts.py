@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from meshctl.conventions.hosts import hosts_overlap
 from meshctl.resource import Resource
 
 DEFAULT_DOMAIN = "cluster.local"
@@ -65,25 +66,8 @@ def short_or_full_name(ref: str, namespace: str | None) -> tuple[str | None, str
     return namespace, ref
 
 
-def host_matches(a: str, b: str) -> bool:
-    """Whether two host names (possibly wildcards) overlap."""
-    a_wild, b_wild = a.startswith("*"), b.startswith("*")
-    if a_wild and b_wild:
-        if len(a) < len(b):
-            return b[1:].endswith(a[1:])
-        return a[1:].endswith(b[1:])
-    if a_wild:
-        return b.endswith(a[1:])
-    if b_wild:
-        return a.endswith(b[1:])
-    return a == b
-
-
-def host_subset_of(a: str, b: str) -> bool:
-    """Whether every name matched by ``a`` is matched by ``b``."""
-    if b.startswith("*"):
-        return (a[1:] if a.startswith("*") else a).endswith(b[1:])
-    return not a.startswith("*") and a == b
+#: Whether two host names (possibly wildcards) overlap: the one rule, kept under its old name here.
+host_matches = hosts_overlap
 
 
 def names_for_namespace(hosts: Iterable[str], namespace: str | None) -> list[str]:

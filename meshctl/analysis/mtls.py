@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from meshctl.analysis.selectors import (
     REVISION_LABEL,
@@ -143,12 +142,3 @@ def client_tls_mode(rule: Resource, port: int | None) -> str | None:
                 return str(mode).upper()
     mode = (policy.get("tls") or {}).get("mode")
     return str(mode).upper() if mode else None
-
-
-def target_ports(service: Resource) -> list[tuple[int, Any]]:
-    """(service port, target port) pairs of a Service."""
-    out = []
-    for port in service.spec.get("ports") or []:
-        if isinstance(port.get("port"), int):
-            out.append((port["port"], port.get("targetPort", port["port"])))
-    return out

@@ -9,44 +9,21 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from meshctl.conventions import labels, selectors
+from meshctl.conventions.sidecars import proxy_containers as proxy_containers
 from meshctl.resource import Resource
 
-INJECTION_LABEL = "istio-injection"
-REVISION_LABEL = "istio.io/rev"
-DATAPLANE_MODE_LABEL = "istio.io/dataplane-mode"
-SIDECAR_INJECT = "sidecar.istio.io/inject"
-PROXY_CONTAINER = "istio-proxy"
-INJECTOR_CONFIGMAP = "istio-sidecar-injector"
+INJECTION_LABEL = labels.INJECTION
+REVISION_LABEL = labels.REVISION
+DATAPLANE_MODE_LABEL = labels.DATAPLANE_MODE
+SIDECAR_INJECT = labels.SIDECAR_INJECT
+PROXY_CONTAINER = labels.PROXY_CONTAINER
+INJECTOR_CONFIGMAP = labels.INJECTOR_CONFIGMAP
 
 
-def _expression_matches(expr: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
-    key = str(expr.get("key", ""))
-    op = str(expr.get("operator", ""))
-    values = [str(v) for v in expr.get("values") or []]
-    if op == "In":
-        return key in labels and labels[key] in values
-    if op == "NotIn":
-        return key not in labels or labels[key] not in values
-    if op == "Exists":
-        return key in labels
-    if op == "DoesNotExist":
-        return key not in labels
-    return False
-
-
-def labels_contain(labels: Mapping[str, str], match_labels: Mapping[str, Any] | None) -> bool:
-    """Whether ``labels`` carries every pair of ``match_labels`` (an empty selector matches)."""
-    return all(k in labels and labels[k] == str(v) for k, v in (match_labels or {}).items())
-
-
-def label_selector_matches(selector: Mapping[str, Any] | None, labels: Mapping[str, str] | None) -> bool:
-    """Kubernetes LabelSelector semantics: matchLabels and matchExpressions; None matches all."""
-    if selector is None:
-        return True
-    labels = labels or {}
-    if not labels_contain(labels, selector.get("matchLabels")):
-        return False
-    return all(_expression_matches(e, labels) for e in selector.get("matchExpressions") or [])
+#: LabelSelector semantics (matchLabels and matchExpressions; None matches all), from the one home.
+label_selector_matches = selectors.matches
+labels_contain = selectors.labels_contain
 
 
 def index_by_namespace(resources: Iterable[Resource]) -> dict[str | None, list[Resource]]:
@@ -66,12 +43,6 @@ def pod_spec(res: Resource) -> dict[str, Any]:
         template = ((res.spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}
     spec = template.get("spec")
     return spec if isinstance(spec, dict) else {}
-
-
-def proxy_containers(spec: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """istio-proxy containers, including a native-sidecar init container."""
-    containers = [*(spec.get("containers") or []), *(spec.get("initContainers") or [])]
-    return [c for c in containers if isinstance(c, dict) and c.get("name") == PROXY_CONTAINER]
 
 
 def pod_inject_setting(res: Resource) -> str:
@@ -122,42 +93,9 @@ class LabelIndex:
         return [r for r in found if r.namespace == namespace]
 
 
-def selector_string(match_labels: Mapping[str, Any] | None) -> str:
-    """A matchLabels map in Kubernetes' selector form: ``a=1,b=2`` (keys sorted)."""
-    return ",".join(f"{k}={v}" for k, v in sorted((match_labels or {}).items()))
-
-
-def _parse_requirement(text: str) -> dict[str, Any]:
-    text = text.strip()
-    for word, op in ((" notin ", "NotIn"), (" in ", "In")):
-        if word in text:
-            key, _, rest = text.partition(word)
-            values = [v.strip() for v in rest.strip().strip("()").split(",") if v.strip()]
-            return {"key": key.strip(), "operator": op, "values": values}
-    for sep, op in (("!=", "NotIn"), ("==", "In"), ("=", "In")):
-        if sep in text:
-            key, _, value = text.partition(sep)
-            return {"key": key.strip(), "operator": op, "values": [value.strip()]}
-    if text.startswith("!"):
-        return {"key": text[1:].strip(), "operator": "DoesNotExist"}
-    return {"key": text, "operator": "Exists"}
-
-
-def _split_requirements(text: str) -> list[str]:
-    parts, depth, current = [], 0, ""
-    for char in text:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "," and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += char
-    return [p for p in (*parts, current) if p.strip()]
-
-
-def parse_selector(text: str) -> dict[str, Any]:
-    """A set-based selector string (``app=a,tier in (x,y),!legacy``) as a LabelSelector dict."""
-    return {"matchExpressions": [_parse_requirement(p) for p in _split_requirements(text)]}
+#: A matchLabels map as ``a=1,b=2``; a ``kubectl -l`` string as a LabelSelector.
+selector_string = selectors.to_string
+parse_selector = selectors.parse
 
 
 def namespace_labels(namespaces: Iterable[Resource]) -> dict[str, dict[str, str]]:
@@ -212,34 +150,5 @@ def template_labels(workload: Resource) -> dict[str, str]:
     return dict(meta.get("labels") or {})
 
 
-_NAME = r"(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)"
-_PREFIX = r"(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*/)"
-_KEY = rf"(?:{_PREFIX}?{_NAME})"
-_VALUE = rf"(?:{_NAME}?)"
-
-
-def selector_syntax_error(text: str) -> str | None:
-    """Why a kubectl ``-l`` label selector is malformed (None when it is well formed).
-
-    The grammar of ``k8s.io/apimachinery/pkg/labels``: comma-separated requirements, each
-    ``key``, ``!key``, ``key=value``, ``key==value``, ``key!=value``, ``key in (v1,v2)``,
-    ``key notin (v1,v2)``, ``key>N`` or ``key<N``; keys and values are Kubernetes label keys and values.
-    """
-    import re
-
-    forms = (rf"!?\s*{_KEY}", rf"{_KEY}\s*(?:==?|!=)\s*{_VALUE}", rf"{_KEY}\s*[<>]\s*-?[0-9]+",
-             rf"{_KEY}\s+(?:in|notin)\s*\(\s*{_VALUE}(?:\s*,\s*{_VALUE})*\s*\)")
-    if not text.strip():
-        return "it is empty"
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(text + ","):
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if ch == "," and depth <= 0:
-            parts.append(text[start:i].strip())
-            start = i + 1
-    for part in parts:
-        if not part:
-            return "it has an empty requirement (a stray comma)"
-        if not any(re.fullmatch(form, part) for form in forms):
-            return f"{part!r} is not key, !key, key=value, key!=value, key in (...) or key notin (...)"
-    return None
+#: Why a ``kubectl -l`` selector string is malformed (None when it is well formed).
+selector_syntax_error = selectors.syntax_error

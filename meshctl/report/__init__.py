@@ -26,9 +26,6 @@ def renderer(fmt: str) -> Callable[[Result], str]:
         raise UsageError(f"unknown output format {fmt!r}; use one of {', '.join(table)}") from None
 
 
-FINDING_FORMATS = ("log", "table", "json", "yaml", "sarif", "junit")
-
-
 def chunks(fmt: str) -> Callable[[Result], Iterable[str]]:
     """Like ``renderer``, but yields the text in pieces where a format can (JSON), to bound memory."""
     from meshctl.report import structured
