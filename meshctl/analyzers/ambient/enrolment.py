@@ -1,0 +1,157 @@
+"""Who is enrolled in ambient mode, and which waypoint serves what (shared by the ambient analyzers).
+
+Facts used (Istio ambient mode):
+
+- ``istio.io/dataplane-mode=ambient`` on a Namespace enrols its pods; on a pod it enrols that pod;
+  ``istio.io/dataplane-mode=none`` on a pod opts it out. A pod with a sidecar is never captured by ztunnel.
+- A waypoint is a Gateway API Gateway of class ``istio-waypoint``; ``istio.io/waypoint-for`` says what
+  traffic it serves: ``service`` (the default), ``workload``, ``all`` or ``none``.
+- ``istio.io/use-waypoint`` on a Namespace, Service, ServiceEntry, Pod or WorkloadEntry names the waypoint
+  (``none`` opts out); ``istio.io/use-waypoint-namespace`` names its namespace when it is elsewhere. A
+  label on the object wins over its namespace's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from meshctl.analysis.selectors import PROXY_CONTAINER, label_selector_matches
+from meshctl.resource import Resource
+
+DATAPLANE_MODE = "istio.io/dataplane-mode"
+USE_WAYPOINT = "istio.io/use-waypoint"
+USE_WAYPOINT_NAMESPACE = "istio.io/use-waypoint-namespace"
+WAYPOINT_FOR = "istio.io/waypoint-for"
+WAYPOINT_CLASS = "istio-waypoint"
+REDIRECTION = "ambient.istio.io/redirection"
+GATEWAY_POD_LABELS = ("gateway.networking.k8s.io/gateway-name", "gateway.istio.io/managed", "istio.io/gateway-name")
+#: What traffic a waypoint serves for each ``istio.io/waypoint-for`` value.
+SERVES = {"service": {"service"}, "workload": {"workload"}, "all": {"service", "workload"}, "none": set()}
+
+
+def has_sidecar(pod: Resource) -> bool:
+    """Whether a Pod runs an ``istio-proxy`` container (or native sidecar) with an image."""
+    containers = [*(pod.spec.get("containers") or []), *(pod.spec.get("initContainers") or [])]
+    return any(isinstance(c, dict) and c.get("name") == PROXY_CONTAINER and c.get("image") for c in containers)
+
+
+def is_gateway_pod(pod: Resource) -> bool:
+    """Whether a Pod is a gateway or waypoint proxy (its ``istio-proxy`` is the workload, not a sidecar)."""
+    if any(key in pod.labels for key in GATEWAY_POD_LABELS):
+        return True
+    if "gateway" in str(pod.annotations.get("inject.istio.io/templates", "")):
+        return True
+    for container in pod.spec.get("containers") or []:
+        if isinstance(container, dict) and container.get("name") == PROXY_CONTAINER:
+            args = [str(a) for a in container.get("args") or []]
+            if "router" in args or "waypoint" in args:
+                return True
+    return False
+
+
+def namespace_labelled_ambient(namespace: Resource | None) -> bool:
+    """Whether a Namespace carries ``istio.io/dataplane-mode=ambient``."""
+    return namespace is not None and namespace.labels.get(DATAPLANE_MODE) == "ambient"
+
+
+def pod_enrolled(pod: Resource, namespace: Resource | None) -> bool:
+    """Whether ztunnel captures a Pod: enrolled by its own or its namespace's label, and without a sidecar."""
+    if has_sidecar(pod) or pod.spec.get("hostNetwork"):
+        return False
+    if pod.annotations.get(REDIRECTION) == "enabled":
+        return True
+    mode = pod.labels.get(DATAPLANE_MODE)
+    if mode is not None:
+        return mode == "ambient"
+    return namespace_labelled_ambient(namespace)
+
+
+def is_waypoint(gateway: Resource) -> bool:
+    """Whether a Gateway API Gateway is an Istio waypoint."""
+    return gateway.spec.get("gatewayClassName") == WAYPOINT_CLASS
+
+
+def waypoint_serves(gateway: Resource) -> set[str]:
+    """The traffic types (``service``, ``workload``) a waypoint serves."""
+    return SERVES.get(str(gateway.labels.get(WAYPOINT_FOR, "service")), set())
+
+
+@dataclass(frozen=True)
+class WaypointUse:
+    """A ``istio.io/use-waypoint`` binding: which waypoint, and where the label was set."""
+
+    name: str
+    namespace: str
+    labelled: Resource
+
+    @property
+    def ref(self) -> str:
+        """``namespace/name`` of the waypoint."""
+        return f"{self.namespace}/{self.name}"
+
+
+def waypoint_use(res: Resource, namespace: Resource | None) -> WaypointUse | None:
+    """The waypoint an object uses: its own label first, then its namespace's; None when none or opted out."""
+    for holder in (res, namespace):
+        if holder is None or USE_WAYPOINT not in holder.labels:
+            continue
+        name = str(holder.labels[USE_WAYPOINT])
+        if name in ("", "none"):
+            return None
+        ns = str(holder.labels.get(USE_WAYPOINT_NAMESPACE) or
+                 (holder.name if holder.key == "Namespace" else holder.namespace) or "")
+        return WaypointUse(name, ns, holder)
+    return None
+
+
+class Mesh:
+    """Namespaces, gateways and pods indexed once, for ambient questions."""
+
+    def __init__(self, namespaces: Iterable[Resource], gateways: Iterable[Resource],
+                 pods: Iterable[Resource] = ()) -> None:
+        self.namespaces = {ns.name: ns for ns in namespaces}
+        self.gateways = {(gw.namespace or "", gw.name): gw for gw in gateways}
+        self.pods: dict[str, list[Resource]] = {}
+        for pod in pods:
+            self.pods.setdefault(pod.namespace or "", []).append(pod)
+
+    def namespace(self, name: str | None) -> Resource | None:
+        """A Namespace by name."""
+        return self.namespaces.get(name or "")
+
+    def waypoint(self, use: WaypointUse | None) -> Resource | None:
+        """The Gateway a binding names, if it exists."""
+        return self.gateways.get((use.namespace, use.name)) if use else None
+
+    def selected_pods(self, namespace: str | None, selector: Mapping[str, object] | None) -> list[Resource]:
+        """Pods of a namespace matching a LabelSelector (None selects all)."""
+        return [p for p in self.pods.get(namespace or "", []) if label_selector_matches(selector, p.labels)]
+
+    def enrolled(self, pods: Iterable[Resource]) -> list[Resource]:
+        """The pods that ztunnel captures."""
+        return [p for p in pods if pod_enrolled(p, self.namespace(p.namespace))]
+
+    def service_in_ambient(self, service: Resource) -> bool:
+        """Whether a Service's traffic goes through ztunnel: its pods are enrolled, or (no pods known)
+        its namespace is labelled for ambient."""
+        selector = service.spec.get("selector")
+        pods = self.selected_pods(service.namespace, {"matchLabels": selector}) if isinstance(selector, dict) \
+            and selector else []
+        if pods:
+            return bool(self.enrolled(pods))
+        return namespace_labelled_ambient(self.namespace(service.namespace))
+
+    def service_waypoint(self, service: Resource) -> Resource | None:
+        """The existing waypoint that serves a Service's traffic, if any."""
+        gateway = self.waypoint(waypoint_use(service, self.namespace(service.namespace)))
+        if gateway is None or (is_waypoint(gateway) and "service" not in waypoint_serves(gateway)):
+            return None
+        return gateway
+
+    def workload_waypoint(self, pod: Resource) -> Resource | None:
+        """The existing waypoint that serves traffic addressed to a pod directly, if any."""
+        gateway = self.waypoint(waypoint_use(pod, self.namespace(pod.namespace)))
+        if gateway is None or (is_waypoint(gateway) and "workload" not in waypoint_serves(gateway)):
+            return None
+        return gateway
