@@ -16,7 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from meshctl.analysis.selectors import PROXY_CONTAINER, label_selector_matches
+from meshctl.analysis.selectors import (
+    INJECTION_LABEL,
+    PROXY_CONTAINER,
+    REVISION_LABEL,
+    label_selector_matches,
+    pod_inject_setting,
+)
 from meshctl.resource import Resource
 
 DATAPLANE_MODE = "istio.io/dataplane-mode"
@@ -56,7 +62,8 @@ def namespace_labelled_ambient(namespace: Resource | None) -> bool:
 
 
 def pod_enrolled(pod: Resource, namespace: Resource | None) -> bool:
-    """Whether ztunnel captures a Pod: enrolled by its own or its namespace's label, and without a sidecar."""
+    """Whether ztunnel captures a Pod: enrolled by its own or its namespace's label, and without a sidecar
+    (in a namespace also labelled for injection, only pods that opt out of injection)."""
     if has_sidecar(pod) or pod.spec.get("hostNetwork"):
         return False
     if pod.annotations.get(REDIRECTION) == "enabled":
@@ -64,7 +71,10 @@ def pod_enrolled(pod: Resource, namespace: Resource | None) -> bool:
     mode = pod.labels.get(DATAPLANE_MODE)
     if mode is not None:
         return mode == "ambient"
-    return namespace_labelled_ambient(namespace)
+    if not namespace_labelled_ambient(namespace) or namespace is None:
+        return False
+    injecting = namespace.labels.get(INJECTION_LABEL) == "enabled" or REVISION_LABEL in namespace.labels
+    return not injecting or pod_inject_setting(pod) == "false"
 
 
 def is_waypoint(gateway: Resource) -> bool:

@@ -30,10 +30,10 @@ class IgnoredNamespaceAnalyzer(Analyzer):
         if not selectors:
             return
         ignored = {ns.name: ns for ns in ctx.resources.of_kind("Namespace") if not discovered(ns, selectors)}
-        for ns in ignored.values():
-            if namespace_labelled_ambient(ns):
-                ctx.report("MSH1708", ns, path="metadata.labels", what=f"Namespace {ns.name}",
-                           namespace=ns.name)
+        for namespace in ignored.values():
+            if namespace_labelled_ambient(namespace):
+                ctx.report("MSH1708", namespace, path="metadata.labels", what=f"Namespace {namespace.name}",
+                           namespace=namespace.name)
         for pod in ctx.resources.of_kind("Pod"):
             ns = ignored.get(pod.namespace or "")
             if ns is not None and not namespace_labelled_ambient(ns) and pod.labels.get(DATAPLANE_MODE) == "ambient":

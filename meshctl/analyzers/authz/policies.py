@@ -14,6 +14,7 @@ from meshctl.analysis.selectors import (
     pod_in_mesh,
     selector_string,
 )
+from meshctl.analyzers.ambient.enrolment import pod_enrolled
 from meshctl.resource import Resource
 
 
@@ -31,11 +32,14 @@ def namespace_matches(namespace: str, expr: str) -> bool:
 PodLabels = dict[str | None, list[dict[str, str]]]
 
 
-def mesh_pod_labels(pods: Iterable[Resource], namespaces: dict[str, dict[str, str]]) -> PodLabels:
-    """Namespace -> labels of the pods that are in the mesh (sidecar or ambient)."""
+def mesh_pod_labels(pods: Iterable[Resource], namespaces: dict[str, dict[str, str]],
+                    namespace_objects: dict[str, Resource] | None = None) -> PodLabels:
+    """Namespace -> labels of the pods that are in the mesh (sidecar, or ambient by pod or namespace label)."""
     out: PodLabels = defaultdict(list)
+    objects = namespace_objects or {}
     for pod in pods:
-        if pod_in_mesh(pod, namespaces) or pod_in_ambient(pod):
+        if pod_in_mesh(pod, namespaces) or pod_in_ambient(pod) or \
+                pod_enrolled(pod, objects.get(pod.namespace or "")):
             out[pod.namespace].append(pod.labels)
     return out
 
@@ -60,8 +64,9 @@ class AuthorizationPoliciesAnalyzer(Analyzer):
 
     def analyze(self, ctx: Context) -> None:
         """Report policies matching no mesh workload, and source namespaces that match nothing."""
-        namespaces = namespace_labels(ctx.resources.of_kind("Namespace"))
-        pods = mesh_pod_labels(ctx.resources.of_kind("Pod"), namespaces)
+        namespace_objects = {ns.name: ns for ns in ctx.resources.of_kind("Namespace")}
+        namespaces = namespace_labels(namespace_objects.values())
+        pods = mesh_pod_labels(ctx.resources.of_kind("Pod"), namespaces, namespace_objects)
         root = str(ctx.mesh_config.get("rootNamespace") or ctx.env.istio_namespace)
         for policy in ctx.resources.of_kind("AuthorizationPolicy"):
             self._check_workloads(ctx, policy, pods, root)
@@ -71,6 +76,8 @@ class AuthorizationPoliciesAnalyzer(Analyzer):
 
     @staticmethod
     def _check_workloads(ctx: Context, policy: Resource, pods: PodLabels, root: str) -> None:
+        if policy.spec.get("targetRefs") or policy.spec.get("targetRef"):
+            return  # bound to a Service, Gateway or waypoint, not to pods by selector
         selector = policy.spec.get("selector")
         match = (selector or {}).get("matchLabels") or {}
         if policy.namespace == root:

@@ -9,6 +9,7 @@ from meshctl.analysis.selectors import (
     INJECTION_LABEL,
     REVISION_LABEL,
     injector_configmap_name,
+    pod_in_ambient,
     pod_inject_setting,
     proxy_containers,
 )
@@ -40,8 +41,10 @@ class InjectionAnalyzer(Analyzer):
     def analyze(self, ctx: Context) -> None:
         """Report namespace label problems, then pods without a proxy in injected namespaces."""
         default_on = self._enabled_by_default(ctx)
+        ambient_pods = {pod.namespace for pod in ctx.resources.of_kind("Pod")
+                        if pod.labels.get(DATAPLANE_MODE_LABEL) == "ambient" or pod_in_ambient(pod)}
         injected = {ns.name for ns in ctx.resources.of_kind("Namespace")
-                    if self._check_namespace(ctx, ns, default_on)}
+                    if self._check_namespace(ctx, ns, default_on, ns.name in ambient_pods)}
         for pod in ctx.resources.of_kind("Pod"):
             if pod.namespace in injected and self._missing_proxy(pod):
                 ctx.report("IST0103", pod, pod=pod.ref())
@@ -55,8 +58,11 @@ class InjectionAnalyzer(Analyzer):
                 return enable_namespaces_by_default(cm)
         return False
 
-    def _check_namespace(self, ctx: Context, ns: Resource, default_on: bool) -> bool:
-        """Report on one namespace; True when its pods are expected to carry a sidecar."""
+    def _check_namespace(self, ctx: Context, ns: Resource, default_on: bool, ambient_pods: bool) -> bool:
+        """Report on one namespace; True when its pods are expected to carry a sidecar.
+
+        A namespace in ambient mode, or with pods enrolled in ambient one by one, is in the mesh
+        without injection, so it gets no IST0102/IST0148."""
         if ns.name == ctx.env.istio_namespace:
             return False
         labels = ns.labels
@@ -68,6 +74,8 @@ class InjectionAnalyzer(Analyzer):
             return False
         injection = labels.get(INJECTION_LABEL, "")
         if not injection and REVISION_LABEL not in labels:
+            if ambient_pods:
+                return False
             if default_on:
                 ctx.report("IST0148", ns, namespace=ns.name)
             else:

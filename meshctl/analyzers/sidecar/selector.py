@@ -6,7 +6,8 @@ from collections import defaultdict
 
 from meshctl.analysis.context import Context
 from meshctl.analysis.registry import Analyzer, register
-from meshctl.analysis.selectors import LabelIndex, namespace_in_ambient, pod_in_ambient, selector_string
+from meshctl.analysis.selectors import LabelIndex, namespace_in_ambient, selector_string
+from meshctl.analyzers.ambient.enrolment import has_sidecar, pod_enrolled
 from meshctl.resource import Resource
 
 AMBIENT_POD = "the selected workload is in ambient mode and has no sidecar to configure"
@@ -47,13 +48,15 @@ class SelectorAnalyzer(Analyzer):
                 pod_of[(pod.namespace, pod.name)] = pod
         reported: set[tuple[str | None, str]] = set()
         self._check_pods(ctx, by_pod, pod_of, reported)
-        self._check_defaults(ctx, defaults, reported)
+        with_sidecars = {pod.namespace for pod in ctx.resources.of_kind("Pod") if has_sidecar(pod)}
+        self._check_defaults(ctx, defaults, reported, with_sidecars)
 
     def _check_pods(self, ctx: Context, by_pod: dict[tuple[str | None, str], list[Resource]],
                     pod_of: dict[tuple[str | None, str], Resource],
                     reported: set[tuple[str | None, str]]) -> None:
         for key, sidecars in by_pod.items():
-            ambient = pod_in_ambient(pod_of[key])
+            pod = pod_of[key]
+            ambient = pod_enrolled(pod, ctx.resources.get("Namespace", None, pod.namespace or ""))
             if len(sidecars) == 1 and not ambient:
                 continue
             names = ", ".join(s.name for s in sidecars)
@@ -67,10 +70,11 @@ class SelectorAnalyzer(Analyzer):
                            namespace=key[0] or "", pod=key[1])
 
     def _check_defaults(self, ctx: Context, defaults: dict[str | None, list[Resource]],
-                        reported: set[tuple[str | None, str]]) -> None:
+                        reported: set[tuple[str | None, str]], with_sidecars: set[str | None]) -> None:
+        """Default Sidecars: ineffective in an ambient namespace without sidecar pods, else one per namespace."""
         for namespace, sidecars in defaults.items():
             ns = ctx.resources.get("Namespace", None, namespace or "")
-            if namespace_in_ambient(ns):
+            if namespace_in_ambient(ns) and namespace not in with_sidecars:
                 for sidecar in sidecars:
                     if (sidecar.namespace, sidecar.name) not in reported:
                         reported.add((sidecar.namespace, sidecar.name))
