@@ -86,6 +86,7 @@ KINDS: dict[str, KindInfo] = {k.key: k for k in (
        versions=("v1", "v1beta1")),
     _k("HTTPRoute", "gateway.networking.k8s.io", "v1", "httproutes", versions=("v1", "v1beta1")),
     _k("GRPCRoute", "gateway.networking.k8s.io", "v1", "grpcroutes"),
+    _k("ReferenceGrant", "gateway.networking.k8s.io", "v1beta1", "referencegrants", versions=("v1beta1", "v1")),
     _k("GatewayClass", "gateway.networking.k8s.io", "v1", "gatewayclasses", False),
 )}
 
