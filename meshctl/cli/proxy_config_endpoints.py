@@ -1,6 +1,6 @@
 """``meshctl proxy-config endpoints`` (aliases ``endpoint``, ``ep``), with ``--compare-k8s``.
 
-Registered on :data:`meshctl.cli.proxy_config.app`, which imports this module.
+A plain command function; :mod:`meshctl.cli.proxy_config` registers it.
 """
 
 from __future__ import annotations
@@ -10,54 +10,62 @@ from typing import Annotated, Any
 import typer
 
 from meshctl.cli import options as o
-from meshctl.cli.output import note
-from meshctl.cli.proxy_config import HEALTH_STATUSES, _Ctx, _emit_rows, app
-from meshctl.cli.proxy_options import Address, Port, Shared, shared_options
+from meshctl.cli.output import emit, note
+from meshctl.cli.proxy_options import Address, Port, Shared, Source, read_clusters, render, shared_options
 from meshctl.errors import UsageError
 
+#: Envoy's HealthStatus values (config.core.v3), as the STATUS column shows them.
+HEALTH_STATUSES = ("HEALTHY", "UNHEALTHY", "DRAINING", "TIMEOUT", "DEGRADED", "UNKNOWN")
 
-def _endpoint_source(ctx: _Ctx, flt: Any, prefixed: bool = False) -> tuple[list[Any], list[str]]:
-    """(endpoint rows, every cluster name Envoy reports, with or without endpoints)."""
-    from meshctl.envoy.dump import KEEP, load, parse_json
-    from meshctl.envoy.endpoints import endpoint_rows, live_endpoint_rows
+
+def _statuses(src: Source) -> Any:
+    """``/clusters?format=json`` of a live target; for ``-f``, the file as such (istioctl's clusters.json)
+    or, for a config dump, its EDS in that shape."""
+    from meshctl.envoy.dump import from_document, parse_json
     from meshctl.envoy.fields import field
+    from meshctl.envoy.views import eds_statuses
+    from meshctl.errors import InputError
+    from meshctl.sources.envoy import read_text
 
-    if ctx.target.live:
-        label, _, clusters_text = ctx.fetch(dump=False, live_clusters=True)
-        doc = parse_json(clusters_text or "{}", f"{label}/clusters")
-        names = [str(field(c, "name", "")) for c in field(doc, "cluster_statuses") or ()]
-        return live_endpoint_rows(doc, flt, prefixed), names
-    label, text, _ = ctx.fetch()
-    model = load(text, label, KEEP["endpoints"])
-    names = [str(field(e.resource, "cluster_name", "")) for e in model.entries("endpoints")]
-    return endpoint_rows(model, flt, prefixed), names
+    if src.target.live:
+        return read_clusters(src)[1]
+    label = "stdin" if src.target.value == "-" else src.target.value
+    doc = parse_json(read_text(src.target.value), label)
+    if isinstance(doc, dict) and isinstance(field(doc, "cluster_statuses"), list):
+        return doc
+    if isinstance(doc, dict) and isinstance(field(doc, "configs"), list):
+        return eds_statuses(from_document(doc, label))
+    raise InputError(f"{label} is neither Envoy's /clusters?format=json output nor a config dump")
 
 
-def _k8s_client(ctx: _Ctx) -> Any:
+def _k8s_client(src: Source) -> Any:
     """The cluster client for --compare-k8s; without a usable kubeconfig, a usage error."""
     from meshctl.cluster.client import get_client
     from meshctl.errors import ClusterError
 
     try:
-        return get_client(ctx.cluster)
+        return get_client(src.cluster)
     except ClusterError as exc:
         raise UsageError(f"--compare-k8s reads EndpointSlices and needs a usable kubeconfig: {exc}") from None
 
 
-def _compare_k8s(ctx: _Ctx, flt: Any) -> list[Any]:
+def _compare_k8s(src: Source, statuses: Any, flt: Any) -> list[Any]:
     """Endpoint rows with a ``k8s`` state (see ``meshctl.envoy.k8s_compare``), filtered by ``flt``."""
     from meshctl.envoy import k8s_compare as kc
+    from meshctl.envoy.endpoints import status_rows_and_objects
+    from meshctl.envoy.views import cluster_names
+    from meshctl.sources.envoy import read_endpoint_slices
 
-    client = _k8s_client(ctx)
-    rows, names = _endpoint_source(ctx, None)
+    client = _k8s_client(src)
+    rows = status_rows_and_objects(statuses)[0]
+    names = cluster_names(statuses)
     wanted = kc.service_clusters([*names, *(str(r["cluster"]) for r in rows)])
     if not wanted:
         note("Note: no outbound cluster of a Kubernetes service (NAME.NS.svc.DOMAIN) to compare")
-    slices, services = kc.read_kubernetes(client, kc.namespaces_of(wanted))
+    slices, services = read_endpoint_slices(client, kc.namespaces_of(wanted))
     return kc.compare_endpoints(rows, names, slices, services, flt)
 
 
-@app.command("endpoints")
 @shared_options()
 def endpoints(
     opts: Shared,
@@ -76,27 +84,28 @@ def endpoints(
         ),
     ] = False,
 ) -> None:
-    """Endpoints: live from /clusters?format=json, or from EDS in a dump file."""
-    from meshctl.envoy.endpoints import COLUMNS, EndpointFilter
+    """Endpoints (ENDPOINT, STATUS, OUTLIER CHECK, CLUSTER) from /clusters?format=json, or -f clusters.json."""
+    from meshctl.cli.proxy_options import source
+    from meshctl.envoy.endpoints import STATUS_COLUMNS, EndpointFilter
     from meshctl.envoy.tables import table
+    from meshctl.envoy.views import View, endpoints_view
 
-    ctx = _Ctx(opts)
+    src = source(opts)
     o.choice(status, HEALTH_STATUSES, "--status", ignore_case=True)
     flt = EndpointFilter(address, port, cluster, status)
+    statuses = _statuses(src)
     if not compare_k8s:
-        rows = _endpoint_source(ctx, flt)[0]
-        _emit_rows(rows, opts.output, lambda: table(rows, COLUMNS, 5))
+        emit(render(endpoints_view(statuses, flt), opts.output))
         return
     from meshctl.envoy.k8s_compare import differences
     from meshctl.errors import ExitCode, MeshctlError
 
-    rows = _compare_k8s(ctx, flt)
-    _emit_rows(rows, opts.output, lambda: table(rows, (*COLUMNS, ("K8S", "k8s")), 5))
+    rows = _compare_k8s(src, statuses, flt)
+    view = View(rows, endpoints_view(statuses, flt).objects, table(rows, (*STATUS_COLUMNS, ("K8S", "k8s")), 5))
+    emit(render(view, "rows-json" if opts.output == "json" else "rows-yaml" if opts.output == "yaml"
+                else opts.output))
     if differences(rows):
         raise MeshctlError(
             f"{differences(rows)} endpoint(s) differ from Kubernetes EndpointSlices", ExitCode.FINDINGS
         )
 
-
-for _alias in ("endpoint", "ep"):
-    app.command(_alias, hidden=True)(endpoints)

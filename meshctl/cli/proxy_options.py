@@ -26,7 +26,13 @@ DumpFile = Annotated[
     str | None, typer.Option("--file", "-f", help="A saved config_dump JSON file, or - for stdin.")
 ]
 AdminPort = Annotated[int, typer.Option("--proxy-admin-port", help="Envoy admin port in the pod.")]
-Output = Annotated[str, typer.Option("--output", "-o", help="table, json or yaml.")]
+Output = Annotated[
+    str,
+    typer.Option(
+        "--output", "-o",
+        help="table; json or yaml: Envoy's objects as istioctl prints them; rows-json or rows-yaml: the rows.",
+    ),
+]
 Port = Annotated[int, typer.Option("--port", help="Only this port.")]
 Address = Annotated[str, typer.Option("--address", help="Only this address.")]
 
@@ -88,3 +94,114 @@ def shared_options(target: bool = True) -> Callable[[Callable[..., None]], Calla
         return wrapper
 
     return decorate
+
+
+#: ``-o`` values: Envoy's own objects (json, yaml, as istioctl prints them) or meshctl's rows.
+FORMATS = ("table", "json", "yaml", "rows-json", "rows-yaml")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a subcommand reads Envoy from, checked: the target and how to reach it."""
+
+    target: Any
+    admin_port: int
+    timeout: float
+    cluster: Any
+
+
+def source(opts: Shared, formats: tuple[str, ...] = FORMATS) -> Source:
+    """The checked target of ``opts``; a UsageError for a bad ``-o``, ``--admin-url`` or target."""
+    from meshctl.errors import UsageError
+    from meshctl.sources.envoy import parse_target
+
+    if opts.output not in formats:
+        raise UsageError(f"unknown output format {opts.output!r}; use one of {', '.join(formats)}")
+    if opts.admin_url:
+        check_admin_url(opts.admin_url)
+    target = parse_target(opts.target, opts.admin_url, opts.file, opts.namespace)
+    return Source(target, opts.admin_port, opts.timeout, o.cluster_options(opts.kubeconfig, opts.context,
+                                                                           opts.timeout))
+
+
+def check_admin_url(admin_url: str) -> None:
+    """A usage error for a --admin-url that is not an http(s) URL with a host (and a valid port)."""
+    from urllib.parse import urlsplit
+
+    from meshctl.errors import UsageError
+
+    url = admin_url if "://" in admin_url else f"http://{admin_url}"
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises on a port that is not a number in range
+    except ValueError as exc:
+        raise UsageError(f"invalid --admin-url {admin_url!r}: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"invalid --admin-url {admin_url!r}: expected http(s)://HOST[:PORT]")
+
+
+def not_envoy(label: str, detail: str) -> Any:
+    """What answered is not Envoy's admin API: the same one line, exit 65, for every subcommand."""
+    from meshctl.errors import InputError
+
+    detail = detail.removeprefix(label).removesuffix("; is this an Envoy admin port?").strip()
+    return InputError(f"{label} does not look like an Envoy admin endpoint ({detail})")
+
+
+def unrendered_error(label: str, keys: tuple[str, ...]) -> Any:
+    """Envoy answered that it could not print these sections as JSON: exit 65, naming them."""
+    from meshctl.errors import InputError
+    from meshctl.sources.envoy import CONVERSION_FAILURE
+
+    names = ", ".join(keys)
+    return InputError(
+        f"Envoy at {label} could not render its {names} section{'s' if len(keys) > 1 else ''} as JSON "
+        f"(it answered {CONVERSION_FAILURE!r}; a resource of a type this Envoy cannot print, often a "
+        "rejected config)"
+    )
+
+
+def read(src: Source, keys: tuple[str, ...] | None, include_eds: bool = False,
+         keep: frozenset[str] | None = None) -> Any:
+    """The :class:`~meshctl.sources.envoy.DumpRead` of ``keys`` (None: all) from the target.
+
+    A section asked for by name that Envoy could not render is an error here; for a full read the caller
+    decides (the rest is shown first).
+    """
+    from meshctl.sources.envoy import NotEnvoy, open_target, read_dump
+
+    with open_target(src.target, src.cluster, src.admin_port, src.timeout) as reader:
+        # Past this point a pod and its port-forward exist: a NotEnvoy is about what answered.
+        try:
+            got = read_dump(reader, keys, include_eds, keep)
+        except NotEnvoy as exc:
+            raise not_envoy(reader.label, str(exc)) from None
+    if keys is not None and got.unrendered:
+        raise unrendered_error(got.dump.origin, got.unrendered)
+    return got
+
+
+def read_clusters(src: Source) -> tuple[str, Any]:
+    """(label, ``/clusters?format=json`` document) of a live target."""
+    from meshctl.envoy.dump import parse_json
+    from meshctl.sources.envoy import NotEnvoy, open_target
+
+    with open_target(src.target, src.cluster, src.admin_port, src.timeout) as reader:
+        try:
+            text = reader.clusters_json() or "{}"
+        except NotEnvoy as exc:
+            raise not_envoy(reader.label, str(exc)) from None
+        if not text.lstrip().startswith("{"):
+            raise not_envoy(reader.label, "/clusters?format=json did not answer JSON")
+        return reader.label, parse_json(text, f"{reader.label}/clusters")
+
+
+def render(view: Any, output: str) -> str:
+    """A view in ``output``: its table, Envoy's objects (json, yaml) or its rows (rows-json, rows-yaml)."""
+    from meshctl.envoy.tables import render_rows
+
+    if output == "table":
+        return str(view.table)
+    if output.startswith("rows-"):
+        return render_rows(view.rows, output.removeprefix("rows-"))
+    return render_rows(view.objects, output)

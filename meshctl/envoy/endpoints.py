@@ -10,7 +10,12 @@ from meshctl.envoy.dump import ConfigDump
 from meshctl.envoy.fields import field, path
 from meshctl.envoy.tables import Row
 
+#: The EDS view of ``pc all`` (from a config dump), as istioctl prints it.
 COLUMNS = (("NAME", "endpoint"), ("STATUS", "status"), ("LOCALITY", "locality"), ("CLUSTER", "cluster"))
+#: ``pc endpoints`` (from ``/clusters?format=json``), as istioctl prints it.
+STATUS_COLUMNS = (
+    ("ENDPOINT", "endpoint"), ("STATUS", "status"), ("OUTLIER CHECK", "outlierCheck"), ("CLUSTER", "cluster")
+)
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ def format_address(address: Any) -> str:
         return f"{field(sock, 'address', '')}:{field(sock, 'port_value', 0)}"
     pipe = field(address, "pipe")
     if pipe is not None:
-        return str(field(pipe, "path", ""))
+        return f"unix://{field(pipe, 'path', '')}"
     internal = field(address, "envoy_internal_address")
     if internal is not None and field(internal, "server_listener_name") is not None:
         return f"envoy://{field(internal, 'server_listener_name')}/{field(internal, 'endpoint_id', '')}"
@@ -148,3 +153,47 @@ def live_endpoint_rows(
             if flt.matches(row):
                 rows.append(row)
     return _public(rows, prefixed)
+
+
+def _outlier(host: Any) -> str:
+    """istioctl's OUTLIER CHECK: FAILED when outlier detection has ejected the host, else OK."""
+    return "FAILED" if field(field(host, "health_status") or {}, "failed_outlier_check") else "OK"
+
+
+def status_rows_and_objects(clusters_json: Any, flt: EndpointFilter | None = None) -> tuple[list[Row], list[Any]]:
+    """Rows of ``pc endpoints`` sorted by address then cluster, and the ClusterStatus objects behind them
+    (each with only the hosts shown)."""
+    flt = flt or EndpointFilter()
+    rows: list[Row] = []
+    objects: list[Any] = []
+    for cluster in field(clusters_json, "cluster_statuses") or ():
+        if not isinstance(cluster, dict):
+            continue
+        kept = []
+        for host in field(cluster, "host_statuses") or ():
+            addr = field(host, "address")
+            row = _row([format_address(addr)], int(path(addr, "socket_address", "port_value") or 0),
+                       _live_status(host), locality(field(host, "locality")), str(field(cluster, "name", "")))
+            row["outlierCheck"] = _outlier(host)
+            if flt.matches(row):
+                rows.append(row)
+                kept.append(host)
+        if kept:
+            key = "host_statuses" if "host_statuses" in cluster else "hostStatuses"
+            objects.append({**cluster, key: kept})
+    rows.sort(key=lambda r: (r["endpoint"], r["cluster"]))
+    return _public(rows, False), objects
+
+
+def eds_as_statuses(dump: ConfigDump) -> dict[str, Any]:
+    """A dump's EDS in the shape of ``/clusters?format=json`` (only what the endpoint rows read)."""
+    statuses = []
+    for entry in dump.entries("endpoints"):
+        hosts = []
+        for llb in field(entry.resource, "endpoints") or ():
+            for ep in field(llb, "lb_endpoints") or ():
+                health = {"eds_health_status": str(field(ep, "health_status") or "UNKNOWN")}
+                hosts.append({"address": field(field(ep, "endpoint") or {}, "address"),
+                              "health_status": health, "locality": field(llb, "locality")})
+        statuses.append({"name": str(field(entry.resource, "cluster_name", "")), "host_statuses": hosts})
+    return {"cluster_statuses": statuses}

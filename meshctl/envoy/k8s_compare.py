@@ -1,7 +1,7 @@
 """Envoy's endpoints against the Kubernetes EndpointSlices istiod turned into EDS.
 
-Pure functions (Envoy endpoint rows + EndpointSlices + Services in, rows out), plus one
-reader, :func:`read_kubernetes`, that makes the two LIST calls the comparison needs.
+Pure functions: Envoy endpoint rows + EndpointSlices + Services in, rows out (the two LIST
+calls are :func:`meshctl.sources.envoy.read_endpoint_slices`).
 """
 
 from __future__ import annotations
@@ -186,13 +186,3 @@ def compare_endpoints(
 def differences(rows: Iterable[Row]) -> int:
     """How many rows disagree with Kubernetes."""
     return sum(1 for r in rows if r.get("k8s") not in (None, IN_SYNC))
-
-
-def read_kubernetes(client: Any, namespaces: Sequence[str]) -> tuple[list[Obj], list[Obj]]:
-    """(EndpointSlices, Services): one namespaced LIST each for one namespace, else cluster-wide."""
-    if not namespaces:
-        return [], []
-    namespace = namespaces[0] if len(namespaces) == 1 else None
-    slices = client.list("EndpointSlice", namespace, label_selector=SERVICE_NAME_LABEL)
-    services = client.list("Service", namespace)
-    return slices, services

@@ -58,9 +58,8 @@ def _first_cert(pem: bytes) -> Any:
 
 
 def _serial_hex(serial: int) -> str:
-    """Hex of the serial's big-endian bytes, as istioctl prints it (even number of digits)."""
-    text = f"{serial:x}"
-    return text if len(text) % 2 == 0 else "0" + text
+    """The serial as Istio prints it: hex padded to 32 digits (``%032x``)."""
+    return f"{serial:032x}"
 
 
 def secret_row(entry: Entry, now: datetime, prefixed: bool = False) -> Row:

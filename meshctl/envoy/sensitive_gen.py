@@ -30,7 +30,7 @@ def _messages() -> dict[str, Any]:
             walk(nested)
 
     for module in list(sys.modules.values()):
-        file_desc = getattr(module, "DESCRIPTOR", None)
+        file_desc: Any = getattr(module, "DESCRIPTOR", None)
         if getattr(module, "__name__", "").endswith("_pb2") and hasattr(file_desc, "message_types_by_name"):
             for desc in file_desc.message_types_by_name.values():
                 walk(desc)

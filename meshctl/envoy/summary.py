@@ -1,13 +1,13 @@
-"""The ``proxy-config dump`` table: per section counts and versions, per resource versions; staleness."""
+"""The ``proxy-config dump`` table: per section counts and versions, per resource versions."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from meshctl.envoy.dump import Entry, Section
 from meshctl.envoy.tables import Row, table
-from meshctl.envoy.versions import Version, age, human, rfc3339
+from meshctl.envoy.versions import Version, age, rfc3339
 
 SECTION_COLUMNS = (
     ("SECTION", "section"),
@@ -88,27 +88,3 @@ def render_summary(sections: Sequence[Section], now: datetime) -> str:
     if resources:
         out += "\n" + table(resources, RESOURCE_COLUMNS, 3)
     return out
-
-
-def stale_warnings(sections: Sequence[Section], max_lag: timedelta, max_counter_lag: int) -> list[str]:
-    """Sections whose push time or counter lags far behind the newest section's."""
-    versions = [(s.key, s.newest) for s in sections if s.newest is not None]
-    times = [v.pushed for _, v in versions if v.pushed]
-    counters = [v.counter for _, v in versions if v.counter is not None]
-    newest_time = max(times, default=None)
-    newest_counter = max(counters, default=None)
-    warnings = []
-    for key, version in versions:
-        assert version is not None
-        lag = newest_time - version.pushed if newest_time and version.pushed else timedelta()
-        behind = (
-            newest_counter - version.counter
-            if newest_counter is not None and version.counter is not None
-            else 0
-        )
-        if lag > max_lag or behind > max_counter_lag:
-            warnings.append(
-                f"{key} config may be stale: version {version.raw} is {human(lag)} and "
-                f"{behind} pushes behind the newest section"
-            )
-    return warnings

@@ -13,6 +13,21 @@ from meshctl.errors import ExitCode, InputError, MeshctlError, UsageError
 
 DEFAULT_ADMIN_PORT = 15000
 SIDECAR = "istio-proxy"
+#: What Envoy answers (HTTP 200, text) when a resource in the dump cannot be printed as JSON.
+CONVERSION_FAILURE = "Failed to convert protobuf message to JSON string"
+#: Envoy's 400 answer to a mask that matches no section.
+NO_SUCH_SECTION = "could not be successfully applied to any configs"
+#: The ``?mask=`` of each section, in the order Envoy dumps them.
+SECTION_MASKS: dict[str, str] = {
+    "bootstrap": "bootstrap,last_updated",
+    "clusters": "version_info,static_clusters,dynamic_active_clusters,dynamic_warming_clusters",
+    "ecds": "ecds_filters",
+    "listeners": "version_info,static_listeners,dynamic_listeners",
+    "scoped-routes": "inline_scoped_route_configs,dynamic_scoped_route_configs",
+    "routes": "static_route_configs,dynamic_route_configs",
+    "secrets": "static_secrets,dynamic_active_secrets,dynamic_warming_secrets",
+    "endpoints": "static_endpoint_configs,dynamic_endpoint_configs",
+}
 
 
 class EnvoyUnreachable(MeshctlError):
@@ -102,13 +117,13 @@ class AdminReader:
         self.label = label or self.base_url
         self.timeout = timeout
 
-    def get(self, path: str, params: dict[str, str] | None = None) -> str:
-        """GET ``path``; EnvoyUnreachable or NotEnvoy with one clear sentence on failure."""
+    def request(self, path: str, params: dict[str, str] | None = None) -> Any:
+        """GET ``path``: the httpx response; EnvoyUnreachable with one clear sentence when none came."""
         import httpx
 
         url = self.base_url + path
         try:
-            resp = httpx.get(
+            return httpx.get(
                 url, params=params, timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 5.0))
             )
         except httpx.TimeoutException:
@@ -119,16 +134,41 @@ class AdminReader:
             raise EnvoyUnreachable(
                 f"cannot reach the Envoy admin endpoint at {self.label}: {exc or type(exc).__name__}"
             ) from None
+
+    def get(self, path: str, params: dict[str, str] | None = None) -> str:
+        """GET ``path``; EnvoyUnreachable or NotEnvoy with one clear sentence on failure."""
+        resp = self.request(path, params)
         if resp.status_code != 200:
             raise NotEnvoy(
                 f"{self.label}{path} answered HTTP {resp.status_code}; is this an Envoy admin port?"
             )
-        return resp.text
+        return str(resp.text)
 
     def config_dump(self, include_eds: bool = False) -> str:
-        """``/config_dump`` (with ``include_eds``); NotEnvoy when the answer is not a config dump."""
+        """``/config_dump`` (with ``include_eds``): a dump, or Envoy's conversion failure text."""
         text = self.get("/config_dump", {"include_eds": "true"} if include_eds else None)
-        if not _looks_like_dump(text):
+        if not _looks_like_dump(text) and not unrendered(text):
+            raise NotEnvoy(
+                f"{self.label} answered /config_dump with something that is not an "
+                "Envoy config dump; is this an Envoy admin port?"
+            )
+        return text
+
+    def section(self, key: str, include_eds: bool = False) -> str | None:
+        """``/config_dump?mask=...`` of one section (istioctl's way, a fraction of the full dump): its text,
+        Envoy's conversion failure text, or None when Envoy has no such section."""
+        params = {"mask": SECTION_MASKS[key]}
+        if include_eds or key == "endpoints":
+            params["include_eds"] = "true"
+        resp = self.request("/config_dump", params)
+        if resp.status_code == 400 and NO_SUCH_SECTION in resp.text:
+            return None
+        if resp.status_code != 200:
+            raise NotEnvoy(
+                f"{self.label}/config_dump?mask= answered HTTP {resp.status_code}; is this an Envoy admin port?"
+            )
+        text = str(resp.text)
+        if not _looks_like_dump(text) and not unrendered(text):
             raise NotEnvoy(
                 f"{self.label} answered /config_dump with something that is not an "
                 "Envoy config dump; is this an Envoy admin port?"
@@ -138,6 +178,11 @@ class AdminReader:
     def clusters_json(self) -> str | None:
         """``/clusters?format=json`` for live endpoint health."""
         return self.get("/clusters", {"format": "json"})
+
+
+def unrendered(text: str) -> bool:
+    """True for Envoy's answer when it could not print its config as JSON."""
+    return not text.lstrip().startswith("{") and CONVERSION_FAILURE in text[:1024]
 
 
 def _looks_like_dump(text: str) -> bool:
@@ -203,3 +248,65 @@ def _deployment_pod(client: Any, name: str, namespace: str) -> dict[str, Any]:
     if not chosen:
         raise NotEnvoy(f"deployment {namespace}/{name} has no pods")
     return dict(chosen[0])
+
+
+@dataclass(frozen=True)
+class DumpRead:
+    """A config dump and the sections Envoy could not render as JSON (left out)."""
+
+    dump: Any
+    unrendered: tuple[str, ...] = ()
+
+
+def read_dump(
+    reader: Reader, keys: tuple[str, ...] | None = None, include_eds: bool = False,
+    keep: frozenset[str] | None = None,
+) -> DumpRead:
+    """The dump of ``keys`` (every section when None) from ``reader``.
+
+    A live Envoy is asked section by section (``?mask=``) for ``keys``; for every section, the full dump
+    is asked first and, when Envoy answers that it could not render it, each section alone, so the
+    sections that render are kept and the ones that do not are named.
+    """
+    from meshctl.envoy.dump import from_document, load
+
+    if isinstance(reader, FileReader):
+        return DumpRead(load(reader.config_dump(), reader.label, keep))
+    if keys is None:
+        text = reader.config_dump(include_eds)
+        if not unrendered(text):
+            return DumpRead(load(text, reader.label, keep))
+        keys = tuple(k for k in SECTION_MASKS if include_eds or k != "endpoints")
+    configs: list[Any] = []
+    failed: list[str] = []
+    for key in keys:
+        part = reader.section(key, include_eds)
+        if part is None:
+            continue
+        if unrendered(part):
+            failed.append(key)
+            continue
+        configs += _configs_of(part, key, reader.label, keep)
+    return DumpRead(from_document({"configs": configs}, reader.label), tuple(failed))
+
+
+def _configs_of(text: str, key: str, label: str, keep: frozenset[str] | None) -> list[Any]:
+    """The ``configs[]`` elements of section ``key`` in one masked answer."""
+    from meshctl.envoy.dump import parse_json, section_key
+    from meshctl.envoy.fields import field
+
+    doc = parse_json(text, label, keep)
+    configs = field(doc, "configs") if isinstance(doc, dict) else None
+    if not isinstance(configs, list):
+        raise InputError(f"{label} is not an Envoy config dump (it has no 'configs' list)")
+    return [c for c in configs if isinstance(c, dict) and section_key(str(c.get("@type", ""))) == key]
+
+
+def read_endpoint_slices(client: Any, namespaces: list[str]) -> tuple[list[Any], list[Any]]:
+    """(EndpointSlices, Services) for ``--compare-k8s``: one namespaced LIST each, else cluster-wide."""
+    if not namespaces:
+        return [], []
+    namespace = namespaces[0] if len(namespaces) == 1 else None
+    slices = client.list("EndpointSlice", namespace, label_selector="kubernetes.io/service-name")
+    services = client.list("Service", namespace)
+    return slices, services

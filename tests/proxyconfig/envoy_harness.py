@@ -182,6 +182,23 @@ def resources(counter: int) -> dict[str, list[Any]]:
     return {T_CLUSTER: clusters, T_EDS: loads, T_ROUTE: [route], T_LISTENER: [listener]}
 
 
+def with_unprintable_listener(counter: int) -> dict[str, list[Any]]:
+    """Push ``counter``'s resources plus a listener whose filter config has a type Envoy does not know:
+    Envoy rejects it and keeps it in the dump's error state, which it then cannot print as JSON."""
+    from envoy.config.listener.v3 import listener_pb2
+    from google.protobuf import any_pb2
+
+    snapshot = resources(counter)
+    bad = listener_pb2.Listener()
+    bad.CopyFrom(snapshot[T_LISTENER][0])
+    bad.name = "unprintable"
+    bad.filter_chains[0].filters[0].typed_config.CopyFrom(
+        any_pb2.Any(type_url=TG + "istio.unknown.v1.Thing", value=b"\x0a\x03abc")
+    )
+    snapshot[T_LISTENER].append(bad)
+    return snapshot
+
+
 class AdsServer:
     """State-of-the-world ADS: answers each subscribed type when its version differs from what it sent."""
 
@@ -205,8 +222,12 @@ class AdsServer:
 
     def push(self, version: str, counter: int) -> None:
         """Replace the snapshot and wake every stream."""
+        self.push_snapshot(version, resources(counter))
+
+    def push_snapshot(self, version: str, snapshot: dict[str, list[Any]]) -> None:
+        """Send ``snapshot`` (type URL -> resources) as ``version`` to every stream."""
         with self._lock:
-            self.version, self.snapshot = version, resources(counter)
+            self.version, self.snapshot = version, snapshot
             for q in self._streams:
                 q.put(("push", None))
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
 
 from meshctl.envoy import clock
-from meshctl.envoy.dump import load
-from meshctl.envoy.summary import stale_warnings
 from meshctl.envoy.versions import parse_version
 from meshctl.sources.envoy import Target, has_sidecar, parse_target
 
@@ -117,13 +115,12 @@ def test_dump_type_filter_and_raw_output(run_cli, write) -> None:
     assert run_cli("pc", "dump", "-f", path, "--type", "nonsense").exit_code == 64
 
 
-def test_stale_section_warns_on_stderr(run_cli, write) -> None:
+def test_no_cross_section_staleness_warning(run_cli, write) -> None:
+    # Envoy bumps a section's version only when one of its resources changes, and istiod's counter
+    # restarts with istiod: sections' versions are not comparable, so a lagging one is not stale.
     res = run_cli("pc", "dump", "-f", write(_dump("2023-09-01T12:34:56Z/420", "2023-08-01T10:00:00Z/17")))
-    assert res.exit_code == 0
-    assert "listeners config may be stale" in res.stderr and "clusters" not in res.stderr
-    fresh = _dump("2023-09-01T12:34:56Z/42", "2023-09-01T12:33:00Z/41")
-    sections = load(json.dumps(fresh), "x").sections
-    assert stale_warnings(sections, timedelta(minutes=10), 100) == []
+    assert res.exit_code == 0 and res.stderr == ""
+    assert "#17" in res.stdout and "#420" in res.stdout
 
 
 def test_diff_reports_added_removed_changed_with_versions(run_cli, write) -> None:
@@ -203,7 +200,7 @@ def test_stdin_dump(run_cli) -> None:
         "-f",
         "-",
         "-o",
-        "json",
+        "rows-json",
         stdin=json.dumps(_dump("2023-09-01T12:34:56Z/42", "2023-09-01T12:34:56Z/42")),
     )
     assert res.exit_code == 0 and json.loads(res.stdout)[0]["versionInfo"] == "2023-09-01T12:34:56Z/42"

@@ -11,6 +11,7 @@ import pytest
 
 from meshctl.envoy import k8s_compare as kc
 from meshctl.envoy.endpoints import EndpointFilter
+from meshctl.sources.envoy import read_endpoint_slices
 from tests.proxyconfig.envoy_harness import CLUSTER
 from tests.proxyconfig.test_pod_target import POD
 
@@ -183,7 +184,7 @@ class RecordingClient:
 ])
 def test_read_kubernetes_lists_once_per_kind(namespaces: list[str], expected: Any) -> None:
     client = RecordingClient()
-    kc.read_kubernetes(client, namespaces)
+    read_endpoint_slices(client, namespaces)
     assert client.calls == expected
 
 
@@ -283,7 +284,7 @@ def test_dump_file_with_kubeconfig(run_cli, fake_api: Any, envoy: Any, tmp_path:
 
 def test_without_usable_kubeconfig_is_a_usage_error(run_cli, tmp_path: Path, monkeypatch: Any) -> None:
     dump = tmp_path / "dump.json"
-    dump.write_text('{"configs": []}')
+    dump.write_text('{"cluster_statuses": []}')
     res = run_cli("pc", "endpoints", "-f", str(dump), "--kubeconfig", str(tmp_path / "nope"), "--compare-k8s")
     assert res.exit_code == 64 and res.stderr.count("\n") == 1 and "kubeconfig" in res.stderr
     monkeypatch.setenv("HOME", str(tmp_path))
@@ -295,6 +296,6 @@ def test_without_usable_kubeconfig_is_a_usage_error(run_cli, tmp_path: Path, mon
 
 def test_without_the_flag_there_is_no_k8s_column(run_cli, tmp_path: Path) -> None:
     dump = tmp_path / "dump.json"
-    dump.write_text('{"configs": []}')
+    dump.write_text('{"cluster_statuses": []}')
     res = run_cli("pc", "endpoints", "-f", str(dump), "--kubeconfig", str(tmp_path / "nope"))
     assert res.exit_code == 0 and "K8S" not in res.stdout

@@ -3,6 +3,7 @@ same thing, with the same exit status, about an HTTP server that is not Envoy's 
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -23,7 +24,6 @@ def _one_line_usage(res) -> None:  # type: ignore[no-untyped-def]
     (("listeners", "--type", "UDP"), "--type must be HTTP, TCP, HTTP+TCP or UNKNOWN, not 'UDP'"),
     (("endpoints", "--status", "SICK"), "--status must be HEALTHY,"),
     (("dump", "--type", "nonsense"), "--type 'nonsense' is not a config_dump section"),
-    (("dump", "--stale-after", "soon"), "--stale-after: 'soon' is not a duration"),
 ])
 def test_enumerated_filters_are_checked_before_reading(run_cli, tmp_path: Path, args, expected) -> None:
     # The file does not exist: a usage error must come first, not exit 65 for the file.
@@ -38,8 +38,25 @@ def test_enumerated_filters_are_checked_before_reading(run_cli, tmp_path: Path, 
 ])
 def test_valid_filter_values_pass(run_cli, tmp_path: Path, args) -> None:
     path = tmp_path / "d.json"
-    path.write_text('{"configs": []}')
-    assert run_cli("pc", *args, "-f", str(path)).exit_code == 0
+    admin = "type.googleapis.com/envoy.admin.v3."
+    sections = ("ClustersConfigDump", "ListenersConfigDump", "EndpointsConfigDump")
+    path.write_text(json.dumps({"configs": [{"@type": admin + s} for s in sections]}))
+    res = run_cli("pc", *args, "-f", str(path))
+    assert res.exit_code == 0, res.stderr
+
+
+@pytest.mark.parametrize(("sub", "section"), [
+    ("clusters", "clusters"), ("listeners", "listeners"), ("routes", "routes"), ("secrets", "secrets"),
+    ("endpoints", "endpoints"),
+])
+def test_a_dump_without_the_section_exits_65(run_cli, tmp_path: Path, sub: str, section: str) -> None:
+    path = tmp_path / "bootstrap-only.json"
+    path.write_text(json.dumps({"configs": [
+        {"@type": "type.googleapis.com/envoy.admin.v3.BootstrapConfigDump", "bootstrap": {}}]}))
+    res = run_cli("pc", sub, "-f", str(path))
+    assert res.exit_code == 65, res.stdout
+    assert res.stdout == "" and res.stderr.count("\n") == 1
+    assert f"has no {section} section" in res.stderr
 
 
 @pytest.mark.parametrize("url", ["http://[::1", "ftp://127.0.0.1:15000", "http://127.0.0.1:99999", "http://"])

@@ -53,7 +53,7 @@ def cluster_with_envoy(fake_api: Any, envoy: Any) -> Any:
 
 def test_pod_target_port_forwards_to_envoy(run_cli, cluster_with_envoy: Any) -> None:
     res = run_cli("pc", "clusters", "backend-7f9c-abcde.shop", "--kubeconfig", cluster_with_envoy.kubeconfig,
-                  "-o", "json")
+                  "-o", "rows-json")
     assert res.exit_code == 0, res.stderr
     assert CLUSTER in {row["name"] for row in json.loads(res.stdout)}
     assert cluster_with_envoy.requests[("GET", "/api/v1/namespaces/shop/pods/backend-7f9c-abcde/portforward")] >= 1

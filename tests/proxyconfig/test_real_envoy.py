@@ -13,7 +13,7 @@ def _section_line(stdout: str, section: str) -> list[str]:
 
 
 def test_clusters_json_lists_the_pushed_cluster(run_cli, envoy: Any) -> None:
-    res = run_cli("pc", "clusters", "--admin-url", envoy.admin_url, "-o", "json")
+    res = run_cli("pc", "clusters", "--admin-url", envoy.admin_url, "-o", "rows-json")
     assert res.exit_code == 0, res.stderr
     rows = {r["name"]: r for r in json.loads(res.stdout)}
     pushed = rows[CLUSTER]
@@ -29,14 +29,14 @@ def test_clusters_json_lists_the_pushed_cluster(run_cli, envoy: Any) -> None:
 
 
 def test_listeners_routes_and_endpoints(run_cli, envoy: Any) -> None:
-    listeners = json.loads(run_cli("pc", "listeners", "--admin-url", envoy.admin_url, "-o", "json").stdout)
+    listeners = json.loads(run_cli("pc", "listeners", "--admin-url", envoy.admin_url, "-o", "rows-json").stdout)
     dynamic = next(r for r in listeners if r["name"] == LISTENER)
     assert dynamic["destination"] == f"Route: {ROUTE}" and dynamic["versionInfo"] == V42
-    routes = json.loads(run_cli("pc", "routes", "--admin-url", envoy.admin_url, "-o", "json").stdout)
+    routes = json.loads(run_cli("pc", "routes", "--admin-url", envoy.admin_url, "-o", "rows-json").stdout)
     assert [(r["name"], r["match"], r["virtualService"]) for r in routes] == [
         (ROUTE, "/api*", "backend.default")
     ]
-    endpoints = json.loads(run_cli("pc", "endpoints", "--admin-url", envoy.admin_url, "-o", "json").stdout)
+    endpoints = json.loads(run_cli("pc", "endpoints", "--admin-url", envoy.admin_url, "-o", "rows-json").stdout)
     backend = [r for r in endpoints if r["cluster"] == CLUSTER]
     assert [(r["endpoint"], r["status"], r["locality"]) for r in backend] == [
         ("127.0.0.1:18080", "HEALTHY", "r1/z1")
@@ -44,7 +44,7 @@ def test_listeners_routes_and_endpoints(run_cli, envoy: Any) -> None:
 
 
 def test_secrets_show_the_generated_certificate_but_no_key(run_cli, envoy: Any) -> None:
-    res = run_cli("pc", "secrets", "--admin-url", envoy.admin_url, "-o", "json")
+    res = run_cli("pc", "secrets", "--admin-url", envoy.admin_url, "-o", "rows-json")
     rows = {r["name"]: r for r in json.loads(res.stdout)}
     serial = f"{envoy.serial:x}"
     assert rows["server-cert"]["type"] == "Cert Chain" and rows["server-ca"]["type"] == "CA"
@@ -55,7 +55,7 @@ def test_secrets_show_the_generated_certificate_but_no_key(run_cli, envoy: Any) 
 
 
 def test_bootstrap_reports_the_real_envoy_version(run_cli, envoy: Any) -> None:
-    row = json.loads(run_cli("pc", "bootstrap", "--admin-url", envoy.admin_url, "-o", "json").stdout)
+    row = json.loads(run_cli("pc", "bootstrap", "--admin-url", envoy.admin_url, "-o", "rows-json").stdout)
     assert row["istioVersion"] == "1.22.0-test"
     assert row["envoyVersion"].split("/")[0].count(".") == 2 and row["envoyVersion"] != "0.0.0"
 
@@ -71,12 +71,12 @@ def test_dump_shows_42_then_43_after_a_push(run_cli, envoy: Any) -> None:
     after = run_cli("pc", "dump", "--admin-url", envoy.admin_url, "--include-eds")
     assert _section_line(after.stdout, "clusters")[4:7] == [V43, "2023-09-01T12:40:00Z", "#43"]
     assert _section_line(after.stdout, "routes")[6] == "#43"
-    names = json.loads(run_cli("pc", "clusters", "--admin-url", envoy.admin_url, "-o", "json").stdout)
+    names = json.loads(run_cli("pc", "clusters", "--admin-url", envoy.admin_url, "-o", "rows-json").stdout)
     versions = {r["name"]: r.get("versionInfo") for r in names}
     assert versions[EXTRA_CLUSTER] == V43
-    routes = json.loads(run_cli("pc", "routes", "--admin-url", envoy.admin_url, "-o", "json").stdout)
+    routes = json.loads(run_cli("pc", "routes", "--admin-url", envoy.admin_url, "-o", "rows-json").stdout)
     assert [(r["match"], r["versionInfo"]) for r in routes] == [("/v2*", V43)]
     endpoints = json.loads(
-        run_cli("pc", "endpoints", "--admin-url", envoy.admin_url, "--cluster", CLUSTER, "-o", "json").stdout
+        run_cli("pc", "endpoints", "--admin-url", envoy.admin_url, "--cluster", CLUSTER, "-o", "rows-json").stdout
     )
     assert [r["endpoint"] for r in endpoints] == ["127.0.0.1:18081"]
