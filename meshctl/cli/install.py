@@ -15,33 +15,39 @@ from meshctl.errors import ExitCode, MeshctlError, UsageError
 
 if TYPE_CHECKING:
     from meshctl.install.config import InstallConfig
+    from meshctl.install.usecase import InstallRequest
 
-app = typer.Typer(help="Install the Istio control plane (server-side apply, idempotent).",
+app = typer.Typer(help="Install Istio from its Helm charts (server-side apply, recorded, idempotent).",
                   invoke_without_command=True)
 manifest_app = typer.Typer(help="Generate install manifests.", no_args_is_help=True)
 
-Profile = Annotated[str | None, typer.Option("--profile", "-p", help="Profile: default, demo, minimal, "
-                                             "empty, ambient, remote.", show_default=False)]
+Profile = Annotated[str | None, typer.Option("--profile", "-p", help="Profile: default, demo, minimal, empty, "
+                                             "ambient, remote, preview, stable.", show_default=False)]
 Set = Annotated[list[str] | None, typer.Option(
-    "--set", "-s", help="Override a setting: path=value (e.g. values.pilot.autoscaleEnabled=false, "
-    "hub=..., tag=...). Repeatable.")]
+    "--set", "-s", help="Set a value: an IstioOperator path (values.pilot.autoscaleEnabled=false, "
+    "components.ingressGateways[0].enabled=false, meshConfig..., hub=..., tag=...) or a Helm value "
+    "(pilot.autoscaleEnabled=false). Repeatable.")]
 Overlay = Annotated[list[str] | None, typer.Option(
-    "--filename", "-f", help="IstioOperator overlay file (- for stdin). Repeatable.")]
-Revision = Annotated[str | None, typer.Option("--revision", "-r", help="Control-plane revision.")]
+    "--filename", "-f", help="An IstioOperator file or a Helm values file (- for stdin). Repeatable.")]
+Revision = Annotated[str | None, typer.Option("--revision", "-r", help="Control-plane revision (Helm's revision "
+                                              "value).")]
+Charts = Annotated[str | None, typer.Option("--charts", help="A directory of Istio's charts (folders or .tgz, "
+                                            "e.g. an Istio release's manifests/charts); no download.")]
+ChartVersion = Annotated[str, typer.Option("--version", help="Istio release whose charts are downloaded (once, "
+                                           "into $XDG_CACHE_HOME/meshctl/charts/) when --charts is not given.")]
+Repo = Annotated[str, typer.Option("--repo", help="The Helm repository to download charts from.")]
 Yes = Annotated[bool, typer.Option("--skip-confirmation", "-y", help="Do not ask for confirmation.")]
 
 
-def _config(profile: str | None, sets: list[str] | None, files: list[str] | None,
-            revision: str | None) -> InstallConfig:
-    from meshctl.install.config import build_config
+def _request(profile: str | None, sets: list[str] | None, files: list[str] | None, revision: str | None,
+             charts: str | None, version: str | None, repo: str | None, **extra: Any) -> InstallRequest:
+    from meshctl.install.usecase import InstallRequest
 
-    return build_config(profile, files or [], sets or [], revision)
-
-
-def _objects(cfg: InstallConfig) -> list[dict[str, Any]]:
-    from meshctl.install.manifest import build
-
-    return build(cfg)
+    more: dict[str, Any] = {"version": version} if version else {}
+    if repo:
+        more["repo"] = repo
+    return InstallRequest(profile=profile, sets=tuple(sets or ()), files=tuple(files or ()), revision=revision,
+                          charts_dir=charts, **more, **extra)
 
 
 @manifest_app.callback()
@@ -55,15 +61,19 @@ def generate(
     set_: Set = None,
     filename: Overlay = None,
     revision: Revision = None,
+    charts: Charts = None,
+    version: ChartVersion = "",
+    repo: Repo = "",
     output: Annotated[str, typer.Option("--output", "-o", help="yaml or json.")] = "yaml",
     debug: o.Debug = False,
 ) -> None:
-    """Print the install manifest (deterministic: same input, same bytes)."""
+    """Print Istio's charts as Helm renders them for the configuration (no cluster needed)."""
     from meshctl.install.manifest import FORMATS, render
+    from meshctl.install.usecase import generate as run
 
     if output not in FORMATS:
         raise UsageError(f"unknown output format {output!r}; use yaml or json")
-    emit(render(_objects(_config(profile, set_, filename, revision)), output))
+    emit(render(run(_request(profile, set_, filename, revision, charts, version, repo)).objects, output))
 
 
 def _confirm(question: str, yes: bool) -> None:
@@ -78,10 +88,11 @@ def _confirm(question: str, yes: bool) -> None:
 
 def _precheck(cfg: InstallConfig, cluster: Any) -> None:
     """Run meshctl's prechecks; findings at Error stop the install (exit 79)."""
-    from meshctl.precheck.model import PrecheckRequest
+    from meshctl.precheck.model import PROFILES, PrecheckRequest
     from meshctl.precheck.runner import run_prechecks
 
-    result = run_prechecks(cluster, PrecheckRequest(profile=cfg.profile, revision=cfg.revision or None,
+    profile = cfg.profile if cfg.profile in PROFILES else "default"
+    result = run_prechecks(cluster, PrecheckRequest(profile=profile, revision=cfg.revision or None,
                                                     istio_namespace=cfg.namespace))
     if result.exit_code != ExitCode.OK:
         from meshctl.report import renderer
@@ -102,17 +113,26 @@ def _reporter(total: int, color: bool, lines: bool = True) -> Iterator[Callable[
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     console = Console(stderr=True, no_color=not color)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  console=console, transient=True) as bar:
-        task = bar.add_task("Installing", total=total)
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
+                   transient=True)
+    task = bar.add_task("Installing", total=total or None)
+    started = False
 
-        def show(outcome: str, obj: dict[str, Any]) -> None:
-            if outcome == "waiting":
-                bar.update(task, description="Waiting for CRDs to be Established")
-                return
-            bar.update(task, advance=1, description=f"{outcome} {describe(obj)}")
+    def show(outcome: str, obj: dict[str, Any]) -> None:
+        nonlocal started
+        if not started:  # only once writing begins: the confirmation prompt comes before
+            bar.start()
+            started = True
+        if outcome == "waiting":
+            bar.update(task, description="Waiting for CRDs to be Established")
+            return
+        bar.update(task, advance=1, description=f"{outcome} {describe(obj)}")
 
+    try:
         yield show
+    finally:
+        if started:
+            bar.stop()
 
 
 def _print_dry_run(lines: list[str]) -> None:
@@ -123,9 +143,9 @@ def _print_dry_run(lines: list[str]) -> None:
 
 
 def _print_plan(objects: list[dict[str, Any]], verb: str) -> None:
-    from meshctl.install.manifest import describe, phase_of
+    from meshctl.install.manifest import describe
 
-    _print_dry_run([f"{verb} [{phase_of(obj)}] {describe(obj)}" for obj in objects])
+    _print_dry_run([f"{verb} {describe(obj)}" for obj in objects])
 
 
 Output = Annotated[str, typer.Option("--output", "-o", help="table (progress lines), json or yaml (a list of "
@@ -145,6 +165,11 @@ def install(
     set_: Set = None,
     filename: Overlay = None,
     revision: Revision = None,
+    charts: Charts = None,
+    version: ChartVersion = "",
+    repo: Repo = "",
+    force: Annotated[bool, typer.Option("--force", help="Replace CRDs that are newer or managed by another tool, "
+                                        "and take over existing objects meshctl did not install.")] = False,
     yes: Yes = False,
     dry_run: o.DryRun = None,
     skip_precheck: Annotated[bool, typer.Option("--skip-precheck", help="Do not run prechecks first.")] = False,
@@ -157,54 +182,52 @@ def install(
     no_color: o.NoColor = False,
     debug: o.Debug = False,
 ) -> None:
-    """Install (or update) the control plane: precheck, confirm, apply in order, wait until ready."""
+    """Install or upgrade: render Istio's charts, precheck, confirm, apply CRDs first, prune, record, wait."""
     if ctx.invoked_subcommand:
         return
-    table = o.table_format(output) == "table"
-    mode = o.dry_run_mode(dry_run)
-    cfg = _config(profile, set_, filename, revision)
-    objects = _objects(cfg)
-    if not objects:
-        if table:
-            emit("the configuration installs nothing\n")
-        else:
-            _emit_rows([], output)
-        return
+    from meshctl.install import usecase
     from meshctl.install.results import apply_rows, object_row
 
+    table = o.table_format(output) == "table"
+    mode = o.dry_run_mode(dry_run)
+    req = _request(profile, set_, filename, revision, charts, version, repo, force=force,
+                   server_dry_run=mode == "server", wait=not no_wait and not mode, timeout=timeout)
     if mode == "client":
+        objects = usecase.generate(req).objects
         if table:
             _print_plan(objects, "would apply")
         else:
             _emit_rows([object_row(obj, "would-apply") for obj in objects], output)
         return
-    from meshctl.cluster.client import get_client
-    from meshctl.install import apply, readiness
-
     cluster = o.cluster_options(kubeconfig, context, timeout, verbose)
-    if not skip_precheck:
-        _precheck(cfg, cluster)
-    _confirm(f"Install profile {cfg.profile!r} (revision {cfg.rev_label}, {len(objects)} objects)?", yes)
-    client = get_client(cluster)
-    with _reporter(len(objects), o.colors_enabled(no_color), lines=table) as notify:
-        report = apply.install(client, objects, notify, crd_timeout=timeout, dry_run=mode == "server")
-    summary = (f"{len(objects)} objects: {report.count('created')} created, {report.count('configured')} "
-               f"configured, {report.count('unchanged')} unchanged{' (server dry run)' if mode else ''}")
+    client = o.cluster_client(kubeconfig, context, timeout, verbose)
+    gate = None if skip_precheck else (lambda cfg: _precheck(cfg, cluster))
+    with _reporter(0, o.colors_enabled(no_color), lines=table) as notify:
+        result = usecase.install(req, client, lambda q: _confirm(q, yes), notify, precheck=gate)
+    report = result.report
+    if not result.objects:
+        if table:
+            emit("the configuration installs nothing\n")
+        else:
+            _emit_rows([], output)
+        return
+    kept = [(report.reasons.get(i, ""), obj) for i, (what, obj) in enumerate(report.outcomes) if what == "kept"]
+    summary = (f"{len(result.objects)} objects: {report.count('created')} created, {report.count('configured')} "
+               f"configured, {report.count('unchanged')} unchanged, {len(kept)} kept, {len(result.pruned)} pruned"
+               f"{' (server dry run)' if mode else ''}")
+    for reason, obj in kept:
+        from meshctl.install.manifest import describe
+
+        note(f"kept {describe(obj)}: {reason}")
     if table:
         emit(summary + "\n")
-    else:  # what was applied is the result; readiness, if waited for, is only the exit status
-        _emit_rows(apply_rows(report.outcomes, dry_run=mode == "server"), output)
-        note(summary)
-    if no_wait or mode:
-        return
-    # Stop polling a little before the client's own deadline, so the error names the stragglers;
-    # the error names the --timeout the user set, not what was left of it.
-    left = max(0.0, client.deadline.remaining() - min(2.0, timeout / 4))
-    readiness.wait_ready(lambda obj: apply.fetch(client, obj), objects, left, on_wait=note, reported=timeout)
-    if table:
-        emit("control plane ready\n")
+        if result.ready:
+            emit("control plane ready\n")
     else:
-        note("control plane ready")
+        rows = apply_rows(report.outcomes, dry_run=mode == "server")
+        rows += [object_row(obj, "would-prune" if mode else "pruned") for obj in result.pruned]
+        _emit_rows(rows, output)
+        note(summary)
 
 
 def verify_install(
@@ -212,6 +235,10 @@ def verify_install(
     set_: Set = None,
     filename: Overlay = None,
     revision: Revision = None,
+    charts: Charts = None,
+    version: ChartVersion = "",
+    repo: Repo = "",
+    istio_namespace: o.IstioNamespace = "istio-system",
     output: Annotated[str, typer.Option("--output", "-o", help="log, table, json, yaml, sarif, junit.")] = "log",
     kubeconfig: o.Kubeconfig = None,
     context: o.Context = None,
@@ -219,30 +246,26 @@ def verify_install(
     verbose: o.Verbose = False,
     debug: o.Debug = False,
 ) -> None:
-    """Compare the cluster with the install manifest: missing, drifted or unready objects (exit 79)."""
+    """Compare the cluster with the recorded install (or the configuration given): missing, drifted, unready."""
     from meshctl.analysis.result import Result, finalize
-    from meshctl.install import apply, verify
-    from meshctl.install.uninstall import OWNED_KINDS
+    from meshctl.install import usecase
     from meshctl.report import renderer
 
     render = renderer(output)
-    cfg = _config(profile, set_, filename, revision)
-    objects = _objects(cfg)
+    req = _request(profile, set_, filename, revision, charts, version, repo)
     client = o.cluster_client(kubeconfig, context, timeout, verbose)
-    live = verify.gather(lambda obj: apply.fetch(client, obj), objects)
-    selector = f"app.kubernetes.io/managed-by=meshctl,install.meshctl.io/revision={cfg.rev_label}"
-    labelled = [obj for key in OWNED_KINDS for obj in client.list(key, label_selector=selector)]
-    result = Result(finalize(verify.compare(objects, live, labelled, cfg.rev_label)))
+    messages, checked = usecase.verify(client, req, istio_namespace)
+    result = Result(finalize(messages))
     emit(render(result))
     if not result.messages and output == "log":
-        note(f"verified {len(objects)} objects of profile {cfg.profile!r} (revision {cfg.rev_label})")
+        note(f"verified {checked} objects of revision {revision or 'default'} in {istio_namespace}")
     raise typer.Exit(int(result.exit_code))
 
 
 def uninstall(
     revision: Revision = None,
-    purge: Annotated[bool, typer.Option("--purge", help="Also delete meshctl's CRDs (and so every "
-                                        "Istio custom resource).")] = False,
+    purge: Annotated[bool, typer.Option("--purge", help="Also delete the CRDs the release installed (and so every "
+                                        "Istio custom resource); not with --revision.")] = False,
     yes: Yes = False,
     dry_run: o.DryRun = None,
     output: Annotated[str, typer.Option("--output", "-o", help="table, json or yaml (a list of {kind, namespace, "
@@ -254,38 +277,37 @@ def uninstall(
     verbose: o.Verbose = False,
     debug: o.Debug = False,
 ) -> None:
-    """Delete what meshctl installed for a revision, in reverse order (user objects are never touched)."""
-    from meshctl.install import manifest
-    from meshctl.install import uninstall as core
+    """Delete what the recorded install of a revision created, in reverse order; nothing else."""
+    from meshctl.install import usecase
+    from meshctl.install.manifest import describe
     from meshctl.install.results import object_row
 
     table = o.table_format(output) == "table"
     mode = o.dry_run_mode(dry_run)
-    rev = revision or "default"
     client = o.cluster_client(kubeconfig, context, timeout, verbose)
-    doomed = core.plan(core.discover(client, rev, istio_namespace), purge)
-    if not doomed:
-        if table:
-            emit(f"nothing installed by meshctl for revision {rev}\n")
-        else:
-            _emit_rows([], output)
-        return
-    if mode:
-        if table:
-            _print_dry_run([f"would delete {manifest.describe(obj)}" for obj in doomed])
-        else:
-            _emit_rows([object_row(obj, "would-delete") for obj in doomed], output)
-        return
-    _confirm(f"Delete {len(doomed)} objects installed by meshctl for revision {rev}?", yes)
     rows: list[dict[str, Any]] = []
 
     def done(what: str, obj: dict[str, Any]) -> None:
         rows.append(object_row(obj, what.replace(" ", "-")))
         if table:
-            emit(f"{what} {manifest.describe(obj)}\n")
+            emit(f"{what} {describe(obj)}\n")
 
-    deleted = core.execute(client, doomed, done)
+    result = usecase.uninstall(client, istio_namespace, revision, purge, bool(mode), lambda q: _confirm(q, yes), done)
+    if not result.found:
+        if table:
+            emit(f"nothing installed by meshctl for revision {revision or 'default'} in {istio_namespace}\n")
+        else:
+            _emit_rows([], output)
+        return
+    if result.namespace_kept:
+        note(f"namespace {istio_namespace} is kept: {result.namespace_kept}")
+    if mode:
+        if table:
+            _print_dry_run([f"would delete {describe(obj)}" for obj in result.doomed])
+        else:
+            _emit_rows([object_row(obj, "would-delete") for obj in result.doomed], output)
+        return
     if table:
-        emit(f"{deleted} objects deleted\n")
+        emit(f"{result.deleted} objects deleted\n")
     else:
         _emit_rows(rows, output)

@@ -1,8 +1,13 @@
-"""Profiles, overlays and ``--set``: merged into one validated install configuration.
+"""Profiles, ``-f`` files and ``--set``: merged into one install configuration (IstioOperator-shaped).
 
-Precedence, lowest first: the ``default`` profile, the selected profile, each ``-f`` overlay
-in order, each ``--set`` in order, then ``--revision``. The profile is chosen by
-``--profile``, else the last ``--set profile=``, else the last overlay's ``spec.profile``.
+Precedence, lowest first: the selected profile (which components it installs, and the chart
+``profile`` value it selects), each ``-f`` file in order (an IstioOperator, or a Helm values file
+taken as ``spec.values``), each ``--set`` in order, then ``--revision``. ``--set`` paths starting with an
+IstioOperator field (``values.``, ``meshConfig.``, ``components.``, ``profile``, ``revision``, ``hub``,
+``tag``, ``namespace``) set that field, as istioctl does; any other path is a Helm value
+(``--set pilot.autoscaleEnabled=false`` is ``values.pilot.autoscaleEnabled``). The profile is chosen by
+``--profile``, else the last ``--set profile=``, else the last file's ``spec.profile``.
+:mod:`meshctl.install.plan` turns the result into values for each of Istio's charts.
 """
 
 from __future__ import annotations
@@ -11,8 +16,6 @@ import copy
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import yaml
@@ -27,18 +30,39 @@ _INDEX = re.compile(r"^([^\[\]]+)((?:\[\d+\])*)$")
 _STRING_KEYS = {"hub", "tag", "revision", "profile", "name", "namespace"}
 
 
-@cache
+#: Which components each profile installs, and the chart ``profile`` value it selects (Istio's
+#: IstioOperator profiles: ``default`` and ``minimal`` select no chart profile file).
+PROFILES: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "default": (("base", "pilot", "istio-ingressgateway"), None),
+    "demo": (("base", "pilot", "istio-ingressgateway", "istio-egressgateway"), "demo"),
+    "minimal": (("base", "pilot"), None),
+    "empty": ((), None),
+    "ambient": (("base", "pilot", "cni", "ztunnel"), "ambient"),
+    "remote": (("base", "pilot"), "remote"),
+    "preview": (("base", "pilot", "istio-ingressgateway"), "preview"),
+    "stable": (("base", "pilot", "istio-ingressgateway"), "stable"),
+}
+SINGLETONS = ("base", "pilot", "cni", "ztunnel")
+GATEWAYS = {"ingressGateways": "istio-ingressgateway", "egressGateways": "istio-egressgateway"}
+SPEC_KEYS = {"profile", "revision", "hub", "tag", "namespace", "meshConfig", "components", "values",
+             "installPackagePath"}
+
+
 def profile_names() -> tuple[str, ...]:
-    """The profiles shipped in the package, sorted."""
-    root = resources.files("meshctl.install.profiles")
-    return tuple(sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml")))
+    """The profiles meshctl installs, sorted."""
+    return tuple(sorted(PROFILES))
 
 
 def _profile_doc(name: str) -> Tree:
-    if name not in profile_names():
+    """The IstioOperator document of a profile: its components, and its chart profile as ``values.profile``."""
+    if name not in PROFILES:
         raise UsageError(f"unknown profile {name!r}; use one of {', '.join(profile_names())}")
-    text = resources.files("meshctl.install.profiles").joinpath(f"{name}.yaml").read_text()
-    return dict(yaml.safe_load(text))
+    enabled, chart_profile = PROFILES[name]
+    components: Tree = {c: {"enabled": c in enabled} for c in SINGLETONS}
+    for key, gateway in GATEWAYS.items():
+        components[key] = [{"name": gateway, "enabled": gateway in enabled}]
+    spec: Tree = {"components": components, "values": {"profile": chart_profile} if chart_profile else {}}
+    return {"apiVersion": API_VERSION, "kind": KIND, "spec": spec}
 
 
 def parse_scalar(text: str, key: str = "") -> Any:
@@ -129,7 +153,7 @@ def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> Tree:
 
 
 def load_overlay(path: str) -> Tree:
-    """Read one ``-f`` overlay: an IstioOperator document (``-`` is stdin)."""
+    """Read one ``-f`` file (``-`` is stdin): an IstioOperator, or a Helm values file (as ``spec.values``)."""
     import sys
 
     try:
@@ -145,32 +169,40 @@ def load_overlay(path: str) -> Tree:
         raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
+    if doc is None:
+        doc = {}
     if not isinstance(doc, dict):
-        raise InputError(f"{path}: expected an IstioOperator document, not {type(doc).__name__}")
-    return doc
+        raise InputError(f"{path}: expected an IstioOperator or a Helm values mapping, not {type(doc).__name__}")
+    if doc.get("kind") == KIND:
+        return doc
+    if "kind" in doc and "apiVersion" in doc:
+        raise InputError(f"{path}: a {doc['kind']} is neither an IstioOperator nor a Helm values file")
+    return {"apiVersion": API_VERSION, "kind": KIND, "spec": {"values": doc}}
 
 
 def validate(doc: Mapping[str, Any], source: str) -> None:
-    """Raise InputError (exit 65) naming the first bad path, when ``doc`` breaks the schema."""
-    from jsonschema import Draft202012Validator
-
-    from meshctl.install.schema import OPERATOR
-
-    errors = sorted(Draft202012Validator(OPERATOR).iter_errors(doc),
-                    key=lambda e: (list(map(str, e.absolute_path)), e.message))
-    if not errors:
+    """Raise InputError (exit 65) naming the first field meshctl cannot translate for Helm."""
+    spec = doc.get("spec")
+    if spec is None:
         return
-    err = errors[0]
-    where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    raise InputError(f"{source}: {where}: {_explain(err)}{more}")
-
-
-def _explain(err: Any) -> str:
-    if err.validator == "additionalProperties":
-        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
-        return f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))}"
-    return str(err.message)
+    if not isinstance(spec, dict):
+        raise InputError(f"{source}: spec: expected a mapping")
+    unknown = sorted(set(spec) - SPEC_KEYS)
+    if unknown:
+        raise InputError(f"{source}: spec: unknown field{'s' if len(unknown) > 1 else ''} "
+                         f"{', '.join(map(repr, unknown))}")
+    for key in ("meshConfig", "values", "components"):
+        if spec.get(key) is not None and not isinstance(spec[key], dict):
+            raise InputError(f"{source}: spec.{key}: expected a mapping")
+    for name, comp in (spec.get("components") or {}).items():
+        if name in GATEWAYS:
+            if not isinstance(comp, list) or not all(isinstance(g, dict) and g.get("name") for g in comp):
+                raise InputError(f"{source}: spec.components.{name}: expected a list of gateways with names")
+        elif name in SINGLETONS:
+            if comp is not None and not isinstance(comp, dict):
+                raise InputError(f"{source}: spec.components.{name}: expected a mapping")
+        else:
+            raise InputError(f"{source}: spec.components: unknown component {name!r}")
 
 
 @dataclass(frozen=True)
@@ -238,14 +270,9 @@ class InstallConfig:
         return [dict(g) for g in items if g.get("enabled")]
 
     @property
-    def remote(self) -> bool:
-        """Whether this is a remote cluster (istiod elsewhere)."""
-        return bool(self.value("istiodRemote", "enabled"))
-
-    @property
-    def control_plane(self) -> bool:
-        """Whether mesh config, injector and webhooks are installed (istiod here or remote)."""
-        return self.enabled("pilot") or self.remote
+    def release(self) -> str:
+        """The name meshctl records this install under: ``istio``, or ``istio-<revision>``."""
+        return f"istio-{self.revision}" if self.revision else "istio"
 
 
 def _chosen_profile(profile: str | None, overlays: Sequence[Tree], sets: Sequence[tuple[str, Any]]) -> str:
@@ -271,14 +298,14 @@ def build_config(profile: str | None = None, overlay_files: Sequence[str] = (), 
         docs.append(doc)
     parsed = [parse_set(s) for s in sets]
     name = _chosen_profile(profile, docs, parsed)
-    merged = _profile_doc("default")
-    if name != "default":
-        merged = merge(merged, _profile_doc(name))
+    merged = _profile_doc(name)
     for doc in docs:
         merged = merge(merged, {"spec": doc.get("spec") or {}})
     spec = merged.setdefault("spec", {})
     for path, value in parsed:
-        set_path(spec, path, value)
+        path = path.removeprefix("spec.")
+        head = re.split(r"[.\[]", path, maxsplit=1)[0]
+        set_path(spec, path if head in SPEC_KEYS else f"values.{path}", value)
     spec["profile"] = name
     if revision is not None:
         spec["revision"] = revision

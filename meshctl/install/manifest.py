@@ -1,65 +1,104 @@
-"""The whole install manifest: every component's objects in dependency order, rendered stably."""
+"""The install manifest: Istio's charts rendered by Helm for a configuration, in apply order.
+
+:func:`render_objects` is the plain entry point (profile and ``--set`` in, object dicts out);
+:func:`render_config` renders an already merged :class:`~meshctl.install.config.InstallConfig`.
+Objects come out exactly as Helm renders them; only the order is meshctl's: CRDs first, then
+Helm's own install order by kind, kinds Helm does not rank after those, then namespace and name.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from meshctl.install import base, gateways, meshconfig, nodeagents, pilot, webhooks
-from meshctl.install.config import InstallConfig
-from meshctl.install.meta import Obj
+from meshctl import ISTIO_VERSION
+from meshctl.install.charts import ISTIO_REPO, ChartSet, resolve
+from meshctl.install.config import InstallConfig, build_config
+from meshctl.install.engine import render_chart
+from meshctl.install.plan import ChartRelease, releases
 
-#: Apply phases, in order; within a phase objects are ordered by kind, namespace and name.
-PHASES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("namespaces", ("Namespace",)),
-    ("crds", ("CustomResourceDefinition",)),
-    ("rbac", ("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding")),
-    ("config", ("ConfigMap",)),
-    ("webhooks", ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")),
-    ("workloads", ("Service", "Deployment", "DaemonSet", "PodDisruptionBudget", "HorizontalPodAutoscaler")),
-)
-_RANK = {kind: (p, k) for p, (_, kinds) in enumerate(PHASES) for k, kind in enumerate(kinds)}
+Obj = dict[str, Any]
 FORMATS = ("yaml", "json")
+#: Helm's install order by kind (``releaseutil.InstallOrder``), with CRDs moved to the front.
+ORDER = ("CustomResourceDefinition", "PriorityClass", "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange",
+         "PodSecurityPolicy", "PodDisruptionBudget", "ServiceAccount", "Secret", "SecretList", "ConfigMap",
+         "StorageClass", "PersistentVolume", "PersistentVolumeClaim", "ClusterRole", "ClusterRoleList",
+         "ClusterRoleBinding", "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding", "RoleBindingList",
+         "Service", "DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment",
+         "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress", "APIService",
+         "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")
+_RANK = {kind: i for i, kind in enumerate(ORDER)}
 
 
-def phase_of(obj: Obj) -> str:
-    """The apply phase an object belongs to."""
-    return PHASES[_RANK[obj["kind"]][0]][0]
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered install: the objects in apply order, and which release rendered each."""
+
+    objects: list[Obj]
+    component_of: dict[tuple[str, str, str, str], str]
+    releases: list[ChartRelease]
 
 
-def sort_key(obj: Obj) -> tuple[int, int, str, str]:
-    """Dependency order: phase, kind within the phase, namespace, name."""
-    phase, kind = _RANK.get(obj["kind"], (len(PHASES), 0))
+def sort_key(obj: Obj) -> tuple[int, str, str, str]:
+    """Apply order: kind rank, kind (for unranked kinds), namespace, name."""
     meta = obj.get("metadata") or {}
-    return phase, kind, meta.get("namespace") or "", meta.get("name") or ""
+    kind = str(obj.get("kind") or "")
+    return _RANK.get(kind, len(ORDER)), kind, meta.get("namespace") or "", meta.get("name") or ""
 
 
 def identity(obj: Obj) -> tuple[str, str, str, str]:
-    """(apiVersion, kind, namespace, name): what makes two objects the same object."""
+    """(API group, kind, namespace, name): what makes two objects the same object."""
     meta = obj.get("metadata") or {}
-    return obj.get("apiVersion", ""), obj["kind"], meta.get("namespace") or "", meta.get("name") or ""
-
-
-def build(cfg: InstallConfig) -> list[Obj]:
-    """Every object the configuration installs, de-duplicated and in dependency order."""
-    parts = [*base.build(cfg), *meshconfig.build(cfg), *webhooks.build(cfg), *pilot.build(cfg),
-             *gateways.build(cfg), *nodeagents.build(cfg)]
-    if parts:
-        parts.insert(0, base.namespace(cfg))
-    unique: dict[tuple[str, str, str, str], Obj] = {}
-    for obj in parts:
-        unique.setdefault(identity(obj), obj)
-    return sorted(unique.values(), key=sort_key)
+    group = str(obj.get("apiVersion") or "").rpartition("/")[0]
+    return group, str(obj.get("kind") or ""), meta.get("namespace") or "", meta.get("name") or ""
 
 
 def describe(obj: Obj) -> str:
     """``Kind namespace/name`` (``Kind name`` for cluster-scoped objects)."""
     meta = obj.get("metadata") or {}
     ns = meta.get("namespace")
-    return f"{obj['kind']} {ns}/{meta['name']}" if ns else f"{obj['kind']} {meta['name']}"
+    return f"{obj.get('kind')} {ns}/{meta.get('name')}" if ns else f"{obj.get('kind')} {meta.get('name')}"
+
+
+def render_config(cfg: InstallConfig, charts: ChartSet) -> Rendered:
+    """Render every release of the configuration; objects de-duplicated (first wins), in apply order."""
+    plan = releases(cfg)
+    unique: dict[tuple[str, str, str, str], Obj] = {}
+    component_of: dict[tuple[str, str, str, str], str] = {}
+    for rel in plan:
+        for obj in render_chart(charts.path(rel.chart), rel.values, rel.name, cfg.namespace):
+            meta = obj.setdefault("metadata", {})
+            if _namespaced_in_chart(obj) and not meta.get("namespace"):
+                meta["namespace"] = cfg.namespace
+            key = identity(obj)
+            if key not in unique:
+                unique[key] = obj
+                component_of[key] = rel.component
+    return Rendered(sorted(unique.values(), key=sort_key), component_of, plan)
+
+
+_CLUSTER_SCOPED = {"CustomResourceDefinition", "Namespace", "ClusterRole", "ClusterRoleBinding", "PriorityClass",
+                   "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "StorageClass",
+                   "PersistentVolume", "IngressClass", "APIService", "ValidatingAdmissionPolicy",
+                   "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding"}
+
+
+def _namespaced_in_chart(obj: Obj) -> bool:
+    """Whether Helm would install the object into the release namespace (namespaced kinds)."""
+    return obj.get("kind") not in _CLUSTER_SCOPED
+
+
+def render_objects(profile: str = "default", set_values: Sequence[str] = (), charts_dir: Path | None = None,
+                   revision: str | None = None, files: Sequence[str] = (), version: str = ISTIO_VERSION,
+                   repo: str = ISTIO_REPO) -> list[Obj]:
+    """The objects ``meshctl manifest generate`` prints for a profile, ``--set`` values and ``-f`` files."""
+    cfg = build_config(profile, files, set_values, revision)
+    return render_config(cfg, resolve(charts_dir, version, repo)).objects
 
 
 def render(objects: Sequence[Obj], fmt: str) -> str:

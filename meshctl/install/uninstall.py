@@ -1,7 +1,11 @@
-"""uninstall: find what meshctl installed for a revision and delete it in reverse order.
+"""uninstall: delete what one recorded release created, and nothing else.
 
-:func:`plan` is pure; :func:`discover` and :func:`execute` do the reading and deleting
-through the cluster client handed in.
+The objects come from the release record (never from names or labels), each still carrying the
+release's annotation; CRDs only with ``purge``. The namespace goes only when the release created it
+and nothing else is in it: every namespaced kind discovery lists (custom resources included) is
+listed there, and anything that is not being deleted, not made by the cluster or by istiod for
+itself (``kube-root-ca.crt``, the ``default`` ServiceAccount, ``istio-ca-root-cert``,
+``istio-ca-secret``, Leases, Events) and not owned by another object keeps it.
 """
 
 from __future__ import annotations
@@ -11,73 +15,83 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from meshctl.errors import ClusterError, MeshctlError
-from meshctl.install.manifest import PHASES, describe, identity, sort_key
-from meshctl.install.meta import MANAGED_BY, MANAGER, REVISION, Obj
-from meshctl.kinds import kind_key
+from meshctl.install.apply import CRD, delete, fetch
+from meshctl.install.manifest import describe, identity, sort_key
+from meshctl.install.meta import Obj, owner_of
+from meshctl.install.release import Record
 
 Client = Any
-#: Objects the cluster or istiod creates in every namespace; they do not make a namespace "in use".
 AUTOMATIC = {("ConfigMap", "kube-root-ca.crt"), ("ConfigMap", "istio-ca-root-cert"),
              ("ServiceAccount", "default"), ("Secret", "istio-ca-secret")}
-#: Kinds looked at to decide whether the control-plane namespace holds anything else.
-OCCUPANT_KINDS = ("ConfigMap", "Secret", "ServiceAccount", "Service", "Deployment", "DaemonSet",
-                  "StatefulSet", "Job", "CronJob", "Role", "RoleBinding", "PodDisruptionBudget",
-                  "HorizontalPodAutoscaler")
-OWNED_KINDS = tuple(k for _, kinds in PHASES for k in kinds if k not in ("Namespace", "CustomResourceDefinition"))
+#: Namespaced resources that are not content: events, and review/binding endpoints that cannot be listed.
+NOT_CONTENT = {("", "events"), ("events.k8s.io", "events"), ("", "bindings"),
+               ("authorization.k8s.io", "localsubjectaccessreviews"), ("coordination.k8s.io", "leases")}
 
 
 @dataclass
-class Found:
-    """What the cluster holds that uninstall cares about."""
+class Plan:
+    """What uninstall deletes (in order), and why the namespace stays, if it does."""
 
-    owned: list[Obj] = field(default_factory=list)
-    crds: list[Obj] = field(default_factory=list)
-    namespace: Obj | None = None
-    occupants: list[Obj] = field(default_factory=list)
+    doomed: list[Obj] = field(default_factory=list)
+    namespace_kept: str = ""
 
 
-def is_meshctl(obj: Obj | None) -> bool:
-    """Whether an object carries meshctl's managed-by label."""
-    return ((obj or {}).get("metadata") or {}).get("labels", {}).get(MANAGED_BY) == MANAGER
+def occupants(client: Client, namespace: str) -> tuple[list[Obj], str]:
+    """Everything in a namespace (each namespaced kind discovery lists, preferred version); and a
+    reason when some kind could not be listed (then the namespace must be kept)."""
+    seen: set[tuple[str, str]] = set()
+    found: list[Obj] = []
+    for group, version, plural, _kind, namespaced in client.served_resources():
+        if not namespaced or (group, plural) in seen or (group, plural) in NOT_CONTENT:
+            continue
+        seen.add((group, plural))
+        try:
+            found += client.list_resource(group, version, plural, namespace=namespace)
+        except MeshctlError as exc:
+            return found, f"cannot list {plural} in {namespace} ({exc})"
+    return found, ""
 
 
-def plan(found: Found, purge: bool) -> list[Obj]:
-    """What to delete, in reverse dependency order.
-
-    CRDs (and with them every custom resource) only with ``purge``. The namespace only when
-    meshctl created it and nothing but what is being deleted (and automatic objects) is left in it.
-    """
-    doomed = list(found.owned) + (list(found.crds) if purge else [])
-    gone = {identity(o)[1:] for o in doomed}
-    left = [o for o in found.occupants
-            if identity(o)[1:] not in gone and (o["kind"], o["metadata"]["name"]) not in AUTOMATIC]
-    if found.namespace is not None and is_meshctl(found.namespace) and not left:
-        doomed.append(found.namespace)
-    return sorted(doomed, key=sort_key, reverse=True)
+def _is_content(obj: Obj) -> bool:
+    meta = obj.get("metadata") or {}
+    return not meta.get("ownerReferences") and (obj.get("kind"), meta.get("name")) not in AUTOMATIC
 
 
-def discover(client: Client, revision: str, namespace: str) -> Found:
-    """List meshctl's objects for ``revision``, meshctl's CRDs, and the namespace's contents."""
-    selector = f"{MANAGED_BY}={MANAGER},{REVISION}={revision}"
-    found = Found()
-    for key in OWNED_KINDS:
-        found.owned += client.list(key, label_selector=selector)
-    found.crds = client.list("CustomResourceDefinition", label_selector=f"{MANAGED_BY}={MANAGER}")
-    found.namespace = client.get("Namespace", namespace)
-    if found.namespace is not None:
-        for key in OCCUPANT_KINDS:
-            found.occupants += client.list(key, namespace=namespace)
-    return found
+def plan(client: Client, record: Record, record_secret: Obj, purge: bool) -> Plan:
+    """The objects of ``record`` still there and still the release's, the record, maybe the namespace."""
+    out = Plan()
+    for ref in record.owned:
+        obj = {"apiVersion": ref["apiVersion"], "kind": ref["kind"],
+               "metadata": {"name": ref["name"], **({"namespace": ref["namespace"]} if ref["namespace"] else {})}}
+        if obj["kind"] == "Namespace" or (obj["kind"] == CRD and not purge):
+            continue
+        live = fetch(client, obj)
+        if live is not None and owner_of(live) == record.owner:
+            out.doomed.append(obj)
+    out.doomed.sort(key=sort_key, reverse=True)
+    out.doomed.append(record_secret)
+    ns = client.get("Namespace", record.namespace)
+    if not record.created_namespace or ns is None or owner_of(ns) != record.owner:
+        return out
+    everything, failed = occupants(client, record.namespace)
+    gone = {identity(o)[1:] for o in out.doomed}
+    left = [o for o in everything if _is_content(o) and identity(o)[1:] not in gone]
+    if failed:
+        out.namespace_kept = failed
+    elif left:
+        more = f" and {len(left) - 1} more" if len(left) > 1 else ""
+        out.namespace_kept = f"it holds {describe(left[0])}{more}"
+    else:
+        out.doomed.append({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": record.namespace}})
+    return out
 
 
 def execute(client: Client, doomed: Sequence[Obj], notify: Callable[[str, Obj], None]) -> int:
-    """Delete in the given order; returns how many were deleted. Stops at the first failure."""
+    """Delete in the given order; how many were deleted. Stops at the first failure."""
     deleted = 0
     for done, obj in enumerate(doomed):
-        meta = obj["metadata"]
-        key = kind_key(obj.get("apiVersion", ""), obj["kind"])
         try:
-            existed = client.delete(key, meta["name"], meta.get("namespace"))
+            existed = delete(client, obj)
         except MeshctlError as exc:
             raise ClusterError(f"uninstall stopped at {describe(obj)} after deleting {done} of {len(doomed)} "
                                f"objects: {exc}; re-run the same command to complete it") from None

@@ -1,4 +1,4 @@
-"""verify-install: the manifest against the cluster (missing, drifted, not ready, unexpected).
+"""verify-install: the recorded (or given) install against the cluster: missing, drifted, not ready, left over.
 
 :func:`compare` is pure: manifest objects and their live copies in, messages out.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 from meshctl.analysis.message import Message
 from meshctl.install.manifest import describe, identity
-from meshctl.install.meta import REVISION, Obj
+from meshctl.install.meta import Obj
 from meshctl.install.readiness import WORKLOAD_KINDS, not_ready_reason
 
 _SUFFIX: dict[str, Decimal | int] = {"": 1, "m": Decimal("0.001"), "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
@@ -34,6 +34,8 @@ def quantity(value: Any) -> Decimal | None:
 
 def _same(expected: Any, actual: Any) -> bool:
     if expected == actual:
+        return True
+    if actual is None and expected in ("", {}, [], None):  # the API server drops empty fields
         return True
     if isinstance(expected, str | int) and isinstance(actual, str | int):
         q1, q2 = quantity(expected), quantity(actual)
@@ -123,7 +125,3 @@ def gather(fetch: Callable[[Obj], Obj | None], objects: Sequence[Obj]
     """The live copy of each manifest object (None when missing)."""
     return {identity(o): fetch(o) for o in objects}
 
-
-def is_labelled(obj: Obj, revision: str) -> bool:
-    """Whether an object carries meshctl's install label for ``revision``."""
-    return ((obj.get("metadata") or {}).get("labels") or {}).get(REVISION) == revision

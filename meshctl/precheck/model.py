@@ -13,7 +13,7 @@ from meshctl.catalogue import Level
 from meshctl.resource import Resource
 
 #: The profiles ``meshctl install`` ships (``meshctl.install.config.profile_names()``, tested equal).
-PROFILES = ("default", "demo", "minimal", "empty", "ambient", "remote")
+PROFILES = ("default", "demo", "minimal", "empty", "ambient", "remote", "preview", "stable")
 
 
 def no_client_version() -> str | None:

@@ -13,6 +13,8 @@ ambient    istiod 500m / 2048Mi                         istio-cni 100m / 100Mi
                                                         + ztunnel 200m / 512Mi
 empty      -                                            -
 remote     - (istiod runs in another cluster)           -
+preview    as default                                   -
+stable     as default                                   -
 =========  ===========================================  =====================
 """
 
@@ -44,6 +46,8 @@ REQUIREMENTS: dict[str, Requirement] = {
     "ambient": Requirement(500, 2048 * MI, 500, 2048 * MI, 300, 612 * MI, "istio-cni and ztunnel"),
     "empty": Requirement(0, 0, 0, 0),
     "remote": Requirement(0, 0, 0, 0),
+    "preview": Requirement(600, 2176 * MI, 500, 2048 * MI),
+    "stable": Requirement(600, 2176 * MI, 500, 2048 * MI),
 }
 
 PRIVILEGED_COMPONENTS = {"ambient": "istio-cni, ztunnel"}
