@@ -33,9 +33,8 @@ def check_pem(ctx: Context, res: Resource, what: str, key: str, pem: bytes | Non
 def report_validity(ctx: Context, res: Resource, what: str, key: str, cert: CertInfo) -> None:
     """MSH0302 for expired or not-yet-valid certificates, MSH0301 inside the horizon."""
     state = validity(cert, ctx.now(), ctx.env.cert_horizon)
-    params = {"what": what, "subject": cert.subject, "serial": cert.serial,
-              "not_before": date_text(cert.not_before), "not_after": date_text(cert.not_after)}
+    params = {"what": what, "subject": cert.subject, "serial": cert.serial, "not_after": date_text(cert.not_after)}
     if state.state in ("expired", "not yet valid"):
-        ctx.report("MSH0302", res, path=key, state=state.state, **params)
+        ctx.report("MSH0302", res, path=key, state=state.state, not_before=date_text(cert.not_before), **params)
     elif state.state == "expiring":
         ctx.report("MSH0301", res, path=key, days=state.days_left, **params)

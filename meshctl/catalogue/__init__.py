@@ -2,12 +2,19 @@
 
 ``messages.tsv`` holds istioctl's IST codes (names and levels as istioctl has them,
 texts of our own). Every other ``*.tsv`` here holds meshctl's own ``MSH`` codes,
-one file per area so that areas do not edit the same file.
+one file per area so that areas do not edit the same file, except ``retired.tsv``:
+codes that were used once and are never to be used again (istioctl's retired IST codes,
+and any MSH code we retire: move its row out and add its code there).
+
+Templates are ``str.format`` fields (``{host}``). A message is built with exactly the
+parameters its template names: a missing or an extra one raises ``MessageParamsError``
+(an analyzer that raises becomes IST0001), never a degraded text.
 """
 
 from __future__ import annotations
 
 import csv
+import string
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import cache, cached_property
@@ -52,31 +59,68 @@ class MessageType:
             return f"https://istio.io/latest/docs/reference/config/analysis/{self.code.lower()}/"
         return f"docs/messages.md#{self.code.lower()}"
 
+    @cached_property
+    def params(self) -> frozenset[str]:
+        """The parameter names the template uses."""
+        return template_params(self.template)
+
     def render(self, params: dict[str, object]) -> str:
-        """The message text with its parameters filled in."""
-        try:
-            return self.template.format(**params)
-        except (KeyError, IndexError, ValueError):
-            detail = ", ".join(f"{k}={v}" for k, v in params.items())
-            return f"{self.template.split('{')[0].strip()} ({detail})" if detail else self.template
+        """The message text with its parameters filled in; MessageParamsError unless they are
+        exactly the template's."""
+        if params.keys() != self.params:
+            missing, extra = sorted(self.params - params.keys()), sorted(params.keys() - self.params)
+            raise MessageParamsError(self.code, missing, extra)
+        return self.template.format(**params)
+
+
+class MessageParamsError(TypeError):
+    """A message built with parameters its template does not name, or without ones it does."""
+
+    def __init__(self, code: str, missing: list[str], extra: list[str]) -> None:
+        parts = ([f"missing {', '.join(missing)}"] if missing else []) + ([f"extra {', '.join(extra)}"] if extra
+                                                                           else [])
+        super().__init__(f"message {code}: {'; '.join(parts)} parameter(s)")
+        self.code, self.missing, self.extra = code, missing, extra
+
+
+def template_params(template: str) -> frozenset[str]:
+    """The field names of a ``str.format`` template (``{host}`` -> ``host``)."""
+    names = (field for _, field, _, _ in string.Formatter().parse(template) if field is not None)
+    return frozenset(name.split(".")[0].split("[")[0] for name in names)
+
+
+RETIRED_FILE = "retired.tsv"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines(), delimiter="\t"))
+
+
+@cache
+def retired_codes() -> frozenset[str]:
+    """Codes that were in use once and are never reused."""
+    return frozenset(r["code"] for r in _rows(RETIRED_FILE))
 
 
 def _read_tsv(name: str) -> list[MessageType]:
-    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-    rows = csv.DictReader(text.splitlines(), delimiter="\t")
     return [MessageType(r["code"], r["name"], Level.parse(r["level"]), r["template"],
-                        r.get("description") or "") for r in rows]
+                        r.get("description") or "") for r in _rows(name)]
 
 
 @cache
 def catalogue() -> dict[str, MessageType]:
     """Every message type by code."""
     entries: dict[str, MessageType] = {}
-    files = sorted(p.name for p in resources.files(__package__).iterdir() if p.name.endswith(".tsv"))
+    files = sorted(p.name for p in resources.files(__package__).iterdir()
+                   if p.name.endswith(".tsv") and p.name != RETIRED_FILE)
+    retired = retired_codes()
     for name in files:
         for entry in _read_tsv(name):
             if entry.code in entries:
                 raise RuntimeError(f"message code {entry.code} defined twice")
+            if entry.code in retired:
+                raise RuntimeError(f"message code {entry.code} is retired ({RETIRED_FILE}); use a new code")
             entries[entry.code] = entry
     return entries
 

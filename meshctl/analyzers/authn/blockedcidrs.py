@@ -34,4 +34,4 @@ class BlockedCIDRsAnalyzer(Analyzer):
             return
         for dep in ctx.resources.of_kind("Deployment"):
             if dep.labels.get("app") == "istiod" and not has_blocked_cidrs(dep):
-                ctx.report("IST0175", dep, path="spec.template.spec.containers", count=len(policies))
+                ctx.report("IST0175", dep, path="spec.template.spec.containers")

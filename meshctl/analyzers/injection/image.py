@@ -117,4 +117,4 @@ class ImageAnalyzer(Analyzer):
                     mismatched[pod.namespace or ""].append(pod.name)
         by_name = {ns.name: ns for ns in namespaces}
         for ns_name, pods in mismatched.items():
-            ctx.report("IST0158", by_name.get(ns_name), namespace=ns_name, pods=", ".join(pods))
+            ctx.report("IST0158", by_name.get(ns_name), pods=", ".join(pods))

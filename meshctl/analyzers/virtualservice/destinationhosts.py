@@ -61,8 +61,7 @@ class DestinationHostAnalyzer(Analyzer):
     def _check_port(self, ctx: Context, vs: Resource, dest: RouteDestination, entry: HostEntry) -> None:
         if dest.port is None:
             if len(entry.ports) > 1:
-                ctx.report("IST0112", vs, path=dest.path, host=dest.host,
-                           ports=", ".join(str(p) for p in entry.ports))
+                ctx.report("IST0112", vs, path=dest.path, host=dest.host)
             return
         if dest.port not in entry.ports:
             ctx.report("IST0101", vs, path=dest.path, ref_kind="host:port",
