@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from sys import intern
-from typing import IO, Any
+from typing import Any
 
-import yaml
-
+from meshctl.env import current
 from meshctl.errors import InputError
 from meshctl.resource import Origin, Resource
+from meshctl.sources import loading
 from meshctl.sources.shape import check_object, list_items
-
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
 
 SUFFIXES = (".yaml", ".yml", ".json")
 _DOC_MARKER = re.compile(r"^---(?:\s|$)")
@@ -45,23 +37,18 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
         path = Path(raw)
         if path.is_dir():
             files.extend(str(p) for p in sorted(path.rglob("*")) if p.is_file() and p.suffix in SUFFIXES)
-        elif path.is_file():
-            files.append(str(path))
+        elif path.is_file() or loading.special_kind(raw) in ("a FIFO (named pipe)", "a character device"):
+            files.append(str(path))  # FIFOs and devices (``-f <(cmd)``) are read bounded, like stdin
+        elif loading.special_kind(raw):
+            raise InputError(f"{raw}: is {loading.special_kind(raw)}, not a file")
         else:
             raise InputError(f"{raw}: no such file or directory")
     return files
 
 
 def read_text(path: str) -> str:
-    """The text of a file, or of stdin for ``-``."""
-    if path == "-":
-        return sys.stdin.read()
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    """The text of a file, or of stdin for ``-``, read through the loading layer's bounds."""
+    return loading.read_text(path)
 
 
 def split_documents(text: str) -> Iterator[Document]:
@@ -100,77 +87,13 @@ def _objects(value: Any, path: str, line: int) -> Iterator[dict[str, Any]]:
     yield check_object(value, where)
 
 
-_STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_MERGE = "tag:yaml.org,2002:merge"
-_INTERN_MAX = 40  # short strings (keys, kinds, labels) repeat across objects: share one copy
-
-
-def _to_python(node: yaml.Node, loader: Any) -> Any:
-    """Convert a composed node: plain dicts, lists and strings fast; timestamps stay strings
-    (as Kubernetes' JSON has them); everything else through PyYAML's safe constructor."""
-    tag = node.tag
-    if tag in (_STR, _TIMESTAMP):
-        value = node.value
-        return intern(value) if len(value) <= _INTERN_MAX else value
-    if tag == _MAP:
-        if any(k.tag == _MERGE for k, _ in node.value):
-            return loader.construct_object(node, deep=True)
-        return {_to_python(k, loader): _to_python(v, loader) for k, v in node.value}
-    if tag == _SEQ:
-        return [_to_python(v, loader) for v in node.value]
-    return _scalar(node, loader)
-
-
-_INT = "tag:yaml.org,2002:int"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-_TRUE = frozenset({"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"})
-
-
-def _scalar(node: yaml.Node, loader: Any) -> Any:
-    """Plain decimal ints, booleans and nulls directly; other forms (hex, octal, floats,
-    binary, sexagesimal) through PyYAML's constructor, so the values are the same."""
-    tag, value = node.tag, node.value
-    if tag == _INT and value.isdigit() and (value == "0" or value[0] != "0"):
-        return int(value)
-    if tag == _BOOL:
-        return value in _TRUE
-    if tag == _NULL:
-        return None
-    return loader.construct_object(node, deep=True)
-
-
-def _yaml_error(exc: yaml.YAMLError, path: str, first_line: int = 1) -> InputError:
-    if isinstance(exc, yaml.reader.ReaderError):
-        return InputError(f"{path}: not UTF-8 YAML text ({exc.reason})")
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = first_line + (mark.line if mark else 0)
-    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or "invalid YAML"
-    return InputError(f"{path}:{line}: invalid YAML: {problem}")
-
-
-def _iter_yaml(stream: str | IO[bytes], path: str) -> Iterator[tuple[int, Any]]:
+def _iter_yaml(stream: str | loading.BoundedReader, path: str) -> Iterator[tuple[int, Any]]:
     """(line, value) for each document of a YAML stream, lines taken from the parser.
 
-    ``stream`` may be text or a binary file: libyaml then reads it in chunks, so a large
-    file is never held in memory as a whole, only one document's nodes at a time."""
-    loader = _Loader(stream)
-    line = 1
-    try:
-        while loader.check_node():
-            node = loader.get_node()
-            if node is not None:
-                line = node.start_mark.line + 1
-                yield line, _to_python(node, loader)
-    except yaml.YAMLError as exc:
-        raise _yaml_error(exc, path) from exc
-    except RecursionError:
-        raise InputError(f"{path}:{line}: recursive YAML alias (or nesting too deep)") from None
-    finally:
-        loader.dispose()
+    ``stream`` may be text or a bounded reader: libyaml then reads it in chunks, so a large
+    file is never held in memory as a whole, only one document at a time. The loading layer's
+    guards apply (depth, alias expansion, integer size, complex keys, tags)."""
+    return loading.yaml_documents(stream, path)
 
 
 def _iter_yaml_lenient(text: str, path: str) -> Iterator[tuple[int, Any]]:
@@ -184,8 +107,7 @@ def _iter_yaml_lenient(text: str, path: str) -> Iterator[tuple[int, Any]]:
             yield doc.first_line + line - 1, value
 
 
-def _looks_like_json(text: str, path: str) -> bool:
-    return path.endswith(".json") or text.lstrip().lstrip("\ufeff").startswith(("{", "["))
+_looks_like_json = loading.looks_like_json
 
 
 def _resources(documents: Iterable[tuple[int, Any]], path: str, ignore_unknown: bool) -> list[Resource]:
@@ -209,39 +131,35 @@ def parse_text(text: str, path: str, ignore_unknown: bool = False) -> list[Resou
 
 
 def _parse_json(text: str, path: str) -> list[Resource]:
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from exc
-    except RecursionError:
-        raise InputError(f"{path}: JSON nested too deeply") from None
+    value = loading.json_value(text, path)
     items = value if isinstance(value, list) else [value]
     return [Resource.from_dict(body, Origin(path=path, line=1))
             for item in items for body in _objects(item, path, 1)]
 
 
-def _head(stream: IO[bytes]) -> str:
-    """The start of a binary file up to its first non-blank character, decoded leniently."""
-    head = b""
-    while True:
-        chunk = stream.read(4096)
-        head += chunk
-        if not chunk or head.strip():
-            return head.decode("utf-8", errors="replace")
-
-
 def parse_file(path: str, ignore_unknown: bool = False) -> list[Resource]:
-    """Resources in one file (``-``: stdin). YAML is parsed while the file is read."""
-    if path == "-" or ignore_unknown:
+    """Resources in one file (``-``: stdin). YAML in a regular file is parsed while it is read."""
+    if path == "-" or ignore_unknown or path.endswith(".json") or loading.special_kind(path):
         return parse_text(read_text(path), path, ignore_unknown)
-    try:
-        with open(path, "rb") as stream:
-            if _looks_like_json(_head(stream), path):
-                return parse_text(read_text(path), path)
-            stream.seek(0)
-            return _resources(_iter_yaml(stream, path), path, ignore_unknown)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    env = current()
+    with env.deadline.running(f"reading {path}"):
+        reader = loading.open_input(path, env)
+        try:
+            head = reader.read(4096)
+            while head and not head.strip():
+                more = reader.read(4096)
+                if not more:
+                    break
+                head += more
+        finally:
+            reader.close()
+        if head.lstrip().lstrip(b"\xef\xbb\xbf").startswith((b"{", b"[")):
+            return parse_text(read_text(path), path)
+        reader = loading.open_input(path, env)
+        try:
+            return _resources(_iter_yaml(reader, path), path, ignore_unknown)
+        finally:
+            reader.close()
 
 
 def load_files(files: Iterable[str], ignore_unknown: bool = False) -> list[Resource]:
