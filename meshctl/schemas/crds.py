@@ -1,4 +1,4 @@
-"""CustomResourceDefinitions for every Istio kind, generated from the same schemas as validation."""
+"""CustomResourceDefinitions for every Istio kind, from the same generated schemas as validation."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from meshctl.kinds import KINDS
-from meshctl.schemas.build import Schema
-from meshctl.schemas.openapi import PRESERVE, to_structural
-from meshctl.schemas.registry import inlined_spec_schema, schema_kinds, served_versions, storage_version
+from meshctl.schemas.openapi import PRESERVE
+from meshctl.schemas.registry import Schema, openapi_spec_schema, schema_kinds, served_versions, storage_version
 
 #: Istio's short names for its kinds.
 SHORT_NAMES: dict[str, tuple[str, ...]] = {
@@ -38,23 +37,32 @@ _CATEGORIES: dict[str, str] = {
 }
 
 
-def _object_schema(kind: str) -> Schema:
+def _structural(node: Any) -> Any:
+    """A copy of a generated schema without meshctl's own keys (``x-meshctl-*``)."""
+    if isinstance(node, list):
+        return [_structural(item) for item in node]
+    if not isinstance(node, dict):
+        return copy.copy(node)
+    return {key: _structural(value) for key, value in node.items() if not key.startswith("x-meshctl-")}
+
+
+def _object_schema(kind: str, version: str) -> Schema:
     """The whole object's structural schema for one version."""
     return {
         "type": "object",
         "properties": {
-            "spec": to_structural(inlined_spec_schema(kind)),
+            "spec": _structural(openapi_spec_schema(kind, version)),
             "status": {"type": "object", PRESERVE: True},
         },
     }
 
 
-def _version(kind: str, name: str, schema: Schema) -> dict[str, Any]:
+def _version(kind: str, name: str) -> dict[str, Any]:
     return {
         "name": name,
         "served": True,
         "storage": name == storage_version(kind),
-        "schema": {"openAPIV3Schema": copy.deepcopy(schema)},
+        "schema": {"openAPIV3Schema": _object_schema(kind, name)},
         "subresources": {"status": {}},
     }
 
@@ -62,7 +70,6 @@ def _version(kind: str, name: str, schema: Schema) -> dict[str, Any]:
 def istio_crd(kind: str, labels: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The apiextensions.k8s.io/v1 CustomResourceDefinition for one Istio kind."""
     info = KINDS[kind]
-    schema = _object_schema(kind)
     names: dict[str, Any] = {"kind": info.kind, "listKind": f"{info.kind}List", "plural": info.plural,
                              "singular": info.kind.lower(),
                              "categories": ["istio-io", _CATEGORIES[info.group]]}
@@ -76,7 +83,7 @@ def istio_crd(kind: str, labels: Mapping[str, str] | None = None) -> dict[str, A
             "group": info.group,
             "names": names,
             "scope": "Namespaced" if info.namespaced else "Cluster",
-            "versions": [_version(kind, v, schema) for v in served_versions(kind)],
+            "versions": [_version(kind, v) for v in served_versions(kind)],
         },
     }
 

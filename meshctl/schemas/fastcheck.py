@@ -56,13 +56,16 @@ def _object_check(schema: dict[str, Any]) -> Check | None:
     extra_check = compile_check(extra) if isinstance(extra, dict) else None
     required = tuple(schema.get("required") or ())
     max_props = schema.get("maxProperties")
-    if not props and extra is True and not required and max_props is None:
+    min_props = schema.get("minProperties")
+    if not props and extra is True and not required and max_props is None and min_props is None:
         return None
 
     def check(value: Any) -> bool:
         if not isinstance(value, dict):
             return True
         if max_props is not None and len(value) > max_props:
+            return False
+        if min_props is not None and len(value) < min_props:
             return False
         for key in required:
             if key not in value:
@@ -79,12 +82,15 @@ def _object_check(schema: dict[str, Any]) -> Check | None:
 
 
 def _array_check(schema: dict[str, Any]) -> Check | None:
-    if "items" not in schema:
+    low, high = schema.get("minItems", 0), schema.get("maxItems")
+    if "items" not in schema and not low and high is None:
         return None
-    item = compile_check(schema["items"])
+    item = compile_check(schema.get("items", {}))
 
     def check(value: Any) -> bool:
         if isinstance(value, list):
+            if len(value) < low or (high is not None and len(value) > high):
+                return False
             for element in value:
                 if not item(element):
                     return False
@@ -110,6 +116,9 @@ def _scalar_checks(schema: dict[str, Any]) -> list[Check]:
     if "minLength" in schema:
         size = schema["minLength"]
         checks.append(lambda v: not isinstance(v, str) or len(v) >= size)
+    if "maxLength" in schema:
+        limit = schema["maxLength"]
+        checks.append(lambda v: not isinstance(v, str) or len(v) <= limit)
     if "pattern" in schema:
         regex = re.compile(schema["pattern"])
         checks.append(lambda v: not isinstance(v, str) or regex.search(v) is not None)
@@ -151,8 +160,9 @@ def _one_of(choices: list[Any]) -> Check:
     return lambda v: sum(1 for s in subs if s(v)) == 1
 
 
-_HANDLED = frozenset({"type", "properties", "additionalProperties", "required", "maxProperties", "items",
-                      "enum", "minimum", "maximum", "minLength", "pattern", "allOf", "anyOf", "oneOf", "not"})
+_HANDLED = frozenset({"type", "properties", "additionalProperties", "required", "maxProperties", "minProperties",
+                      "items", "minItems", "maxItems", "enum", "minimum", "maximum", "minLength", "maxLength",
+                      "pattern", "allOf", "anyOf", "oneOf", "not"})
 
 
 def compile_check(schema: Any) -> Check:

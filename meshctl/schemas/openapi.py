@@ -1,64 +1,18 @@
-"""Convert between our JSON Schemas and Kubernetes' OpenAPI v3 structural schemas.
+"""Kubernetes' OpenAPI v3 structural schemas (generated from Istio's CRDs, or a cluster's) as JSON Schema.
 
-- :func:`to_structural`: JSON Schema (refs inlined) -> the structural form a CRD needs.
-- :func:`from_openapi`: a cluster CRD's ``openAPIV3Schema`` -> JSON Schema for validation.
+- :func:`from_openapi`: a structural schema -> JSON Schema (draft 2020-12) for validation.
+- :func:`crd_openapi_spec` / :func:`crd_version_schema`: the ``spec`` schema of a CRD version.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from meshctl.schemas.build import Schema
+Schema = dict[str, Any]
 
 PRESERVE = "x-kubernetes-preserve-unknown-fields"
 INT_OR_STRING = "x-kubernetes-int-or-string"
 _JUNCTORS = ("oneOf", "anyOf", "allOf", "not")
-_VALUE_KEYS = ("required", "minimum", "maximum", "minLength", "maxLength", "pattern", "enum",
-               "minItems", "maxItems", "minProperties", "maxProperties", "format")
-
-
-def _junctor_only(schema: Any) -> Any:
-    """Inside oneOf/anyOf/allOf/not, structural schemas allow value checks only (no types)."""
-    if isinstance(schema, list):
-        return [_junctor_only(s) for s in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out: dict[str, Any] = {k: schema[k] for k in _VALUE_KEYS if k in schema}
-    for key in _JUNCTORS:
-        if key in schema:
-            out[key] = _junctor_only(schema[key])
-    return out
-
-
-def to_structural(schema: Schema) -> Schema:
-    """A structural OpenAPI v3 schema from a ref-free JSON Schema.
-
-    ``additionalProperties: false`` is dropped (the API server prunes unknown fields); free-form
-    objects and untyped values get ``x-kubernetes-preserve-unknown-fields``.
-    """
-    out: Schema = {}
-    kind = schema.get("type")
-    if kind is None:
-        return {PRESERVE: True}
-    out["type"] = kind
-    for key in _VALUE_KEYS:
-        if key in schema:
-            out[key] = schema[key]
-    for key in _JUNCTORS:
-        if key in schema:
-            out[key] = _junctor_only(schema[key])
-    if kind == "object":
-        props = schema.get("properties")
-        extra = schema.get("additionalProperties")
-        if props:
-            out["properties"] = {name: to_structural(sub) for name, sub in sorted(props.items())}
-        if isinstance(extra, dict):
-            out["additionalProperties"] = to_structural(extra)
-        elif not props and extra is not False:
-            out[PRESERVE] = True
-    if kind == "array":
-        out["items"] = to_structural(schema.get("items") or {})
-    return out
 
 
 def from_openapi(schema: Any) -> Any:
@@ -74,7 +28,7 @@ def from_openapi(schema: Any) -> Any:
         return schema
     out: dict[str, Any] = {}
     for key, value in schema.items():
-        if key.startswith("x-kubernetes-") or key in ("nullable", "description", "example",
+        if key.startswith("x-") or key in ("nullable", "description", "example",
                                                       "externalDocs", "default"):
             continue
         if key == "properties":
@@ -93,15 +47,21 @@ def from_openapi(schema: Any) -> Any:
     return out
 
 
-def crd_version_schema(crd: dict[str, Any], version: str) -> Schema | None:
-    """The JSON Schema of ``spec`` for one served version of a CRD, or None when it has none."""
+def crd_openapi_spec(crd: dict[str, Any], version: str) -> Schema | None:
+    """The OpenAPI v3 schema of ``spec`` for one served version of a CRD, or None when it has none."""
     for entry in (crd.get("spec") or {}).get("versions") or []:
         if entry.get("name") != version or entry.get("served") is False:
             continue
         root = ((entry.get("schema") or {}).get("openAPIV3Schema")) or {}
         spec = (root.get("properties") or {}).get("spec")
-        return from_openapi(spec) if isinstance(spec, dict) else None
+        return spec if isinstance(spec, dict) else None
     return None
+
+
+def crd_version_schema(crd: dict[str, Any], version: str) -> Schema | None:
+    """The JSON Schema of ``spec`` for one served version of a CRD, or None when it has none."""
+    spec = crd_openapi_spec(crd, version)
+    return from_openapi(spec) if spec is not None else None
 
 
 def crd_served_versions(crd: dict[str, Any]) -> tuple[str, ...]:

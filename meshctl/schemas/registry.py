@@ -1,42 +1,49 @@
-"""The Istio kinds with schemas, their served versions, and the assembled spec schemas."""
+"""The Istio kinds with schemas, their versions, and their spec schemas, from the generated data.
+
+The data (``meshctl/schemas/data/<group>.json``) is written by :mod:`meshctl.schemas.generate`
+from Istio's published CRDs; a group's file is read the first time one of its kinds is needed.
+"""
 
 from __future__ import annotations
 
-import copy
+import json
 from functools import cache
+from importlib import resources
 from typing import Any
 
-from meshctl.kinds import KINDS, is_istio_kind
-from meshctl.schemas import common, endpoints, observability, proxy, security, traffic, virtualservice
-from meshctl.schemas.build import Schema
+from meshctl.kinds import ISTIO_GROUPS, KINDS, is_istio_kind
 
-_MODULES = (common, virtualservice, traffic, endpoints, proxy, security, observability)
-DIALECT = "https://json-schema.org/draft/2020-12/schema"
+Schema = dict[str, Any]
 
 
 @cache
-def all_defs() -> dict[str, Schema]:
-    """Every shared definition, by name (each name defined once)."""
-    defs: dict[str, Schema] = {}
-    for module in _MODULES:
-        for name, schema in module.DEFS.items():
-            if name in defs:
-                raise RuntimeError(f"schema definition {name} defined twice")
-            defs[name] = schema
-    return defs
+def group_data(group: str) -> dict[str, Any]:
+    """The generated data of one API group (empty when meshctl has none for it)."""
+    try:
+        text = resources.files("meshctl.schemas").joinpath("data", f"{group}.json").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {"kinds": {}, "schemas": []}
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _kind_entry(kind: str) -> dict[str, Any] | None:
+    info = KINDS.get(kind)
+    if info is None:
+        return None
+    entry: dict[str, Any] | None = group_data(info.group)["kinds"].get(info.kind)
+    return entry
 
 
 @cache
-def _specs() -> dict[str, Schema]:
-    specs: dict[str, Schema] = {}
-    for module in _MODULES:
-        specs.update(getattr(module, "SPECS", {}))
-    return specs
-
-
 def schema_kinds() -> tuple[str, ...]:
-    """The Istio kind keys that have a spec schema, sorted."""
-    return tuple(sorted(k for k in _specs() if is_istio_kind(k)))
+    """The Istio kind keys meshctl knows and has a generated schema for, sorted."""
+    return tuple(sorted(k for k in KINDS if is_istio_kind(k) and _kind_entry(k) is not None))
+
+
+def generated_kinds() -> dict[str, tuple[str, ...]]:
+    """Every Kind in the generated data, by API group (including kinds meshctl does not model)."""
+    return {g: tuple(sorted(group_data(g)["kinds"])) for g in sorted(ISTIO_GROUPS)}
 
 
 def served_versions(kind: str) -> tuple[str, ...]:
@@ -50,35 +57,27 @@ def storage_version(kind: str) -> str:
     return "v1" if "v1" in versions else versions[0]
 
 
-def spec_schema(kind: str, version: str | None = None) -> Schema:
-    """The JSON Schema of a kind's ``spec`` (the same for every served version), with ``$defs``.
+def openapi_spec_schema(kind: str, version: str | None = None) -> Schema:
+    """The generated (structural, OpenAPI v3) schema of a kind's ``spec`` in one version.
 
-    Raises KeyError for kinds or versions we have no schema for.
+    Without ``version``: the storage version's. Raises KeyError for kinds or versions
+    without a schema. The returned dict is shared: do not change it.
     """
-    if version is not None and version not in served_versions(kind):
+    entry = _kind_entry(kind)
+    if entry is None:
+        raise KeyError(f"no schema for {kind}")
+    version = version or storage_version(kind)
+    if version not in entry["versions"] or version not in served_versions(kind):
         raise KeyError(f"{kind} has no version {version}")
-    return {"$schema": DIALECT, "$defs": all_defs(), **_specs()[kind]}
-
-
-def inline_refs(schema: Any, defs: dict[str, Schema] | None = None) -> Any:
-    """A copy of ``schema`` with every ``$ref`` to ``$defs`` replaced by the definition itself."""
-    defs = all_defs() if defs is None else defs
-    if isinstance(schema, list):
-        return [inline_refs(item, defs) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out: dict[str, Any] = {}
-    for key, value in schema.items():
-        if key in ("$defs", "$schema"):
-            continue
-        if key == "$ref":
-            out.update(inline_refs(copy.deepcopy(defs[value.rsplit("/", 1)[-1]]), defs))
-        else:
-            out[key] = inline_refs(value, defs)
-    return out
+    info = KINDS[kind]
+    schema: Schema = group_data(info.group)["schemas"][entry["versions"][version]["schema"]]
+    return schema
 
 
 @cache
-def inlined_spec_schema(kind: str) -> Schema:
-    """The spec schema of a kind with its definitions inlined (no ``$ref``)."""
-    return inline_refs(_specs()[kind])
+def spec_schema(kind: str, version: str | None = None) -> Schema:
+    """The JSON Schema (draft 2020-12) of a kind's ``spec`` for validation."""
+    from meshctl.schemas.openapi import from_openapi
+
+    converted: Schema = from_openapi(openapi_spec_schema(kind, version))
+    return converted

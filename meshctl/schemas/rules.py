@@ -1,7 +1,9 @@
-"""Istio's validation rules that a JSON Schema cannot express, per kind.
+"""Istio's validation rules that its CRD schemas do not express, per kind.
 
 Each rule function takes a ``spec`` dict (schema-checked or not, so it reads defensively) and
-yields :class:`Issue` objects: IST0106 errors and IST0133 warnings with field paths.
+yields :class:`Issue` objects: IST0106 errors and IST0133 warnings with field paths. Rules the
+CRDs state as CEL (one of selector/targetRef/targetRefs, jwks/jwksUri, endpoints/workloadSelector)
+are evaluated from the schema (:mod:`meshctl.schemas.values`), not here.
 """
 
 from __future__ import annotations
@@ -103,10 +105,24 @@ def _http_routes(spec: dict[str, Any], delegate: bool) -> Iterator[Issue]:
                     yield Issue.error(f"{path}.{field}", f"a rule with redirect cannot set {field}")
         elif not route.get("route") and not route.get("directResponse"):
             yield Issue.error(path, "route, redirect or directResponse is required")
+        yield from _weights(path, _list(route.get("route")))
         if "mirrorPercent" in route:
             yield Issue.warning(f"{path}.mirrorPercent", "mirrorPercent is deprecated; use mirrorPercentage")
         if route.get("mirror") and route.get("mirrors"):
             yield Issue.error(f"{path}.mirrors", "mirror and mirrors cannot both be set")
+
+
+def _weights(path: str, destinations: list[Any]) -> Iterator[Issue]:
+    """Weights are relative: none negative, and several destinations cannot all weigh 0."""
+    total = 0
+    for index, destination in enumerate(destinations):
+        weight = _dict(destination).get("weight", 0)
+        if isinstance(weight, int) and not isinstance(weight, bool):
+            if weight < 0:
+                yield Issue.error(f"{path}.route[{index}].weight", f"weight {weight} is negative")
+            total += max(weight, 0)
+    if len(destinations) > 1 and total == 0:
+        yield Issue.error(f"{path}.route", "the destination weights add up to 0")
 
 
 def _l4_routes(spec: dict[str, Any]) -> Iterator[Issue]:
@@ -121,9 +137,72 @@ def _l4_routes(spec: dict[str, Any]) -> Iterator[Issue]:
                                   "a TLS match needs at least one SNI host")
         if not _list(_dict(route).get("route")):
             yield Issue.error(f"{path}.route", "a TLS route needs a route")
+        yield from _weights(path, _list(_dict(route).get("route")))
     for index, route in enumerate(_list(spec.get("tcp"))):
         if not _list(_dict(route).get("route")):
             yield Issue.error(f"spec.tcp[{index}].route", "a TCP route needs a route")
+        yield from _weights(f"spec.tcp[{index}]", _list(_dict(route).get("route")))
+
+
+_STRING_MATCHES = ("uri", "scheme", "method", "authority")
+_STRING_MATCH_MAPS = ("headers", "queryParams", "withoutHeaders")
+
+
+def re2_error(pattern: str) -> str | None:
+    """Why RE2 (the regex engine of Envoy and of istiod's validation) rejects ``pattern``, or None."""
+    import re2  # google-re2: imported only when a regex is checked
+
+    options = re2.Options()
+    options.log_errors = False  # RE2 would write to stderr itself
+    try:
+        re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else b""
+        text = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+        return text.split(":", 1)[0] or "invalid regular expression"
+    return None
+
+
+def _regex_issue(path: str, value: Any) -> Iterator[Issue]:
+    if isinstance(value, str) and value:
+        problem = re2_error(value)
+        if problem:
+            yield Issue.error(path, f"{value!r} is not an RE2 regular expression ({problem})")
+
+
+def _match_regexes(path: str, match: dict[str, Any]) -> Iterator[Issue]:
+    for field in _STRING_MATCHES:
+        yield from _regex_issue(f"{path}.{field}.regex", _dict(match.get(field)).get("regex"))
+    for section in _STRING_MATCH_MAPS:
+        for name, value in _dict(match.get(section)).items():
+            yield from _regex_issue(f"{path}.{section}.{name}.regex", _dict(value).get("regex"))
+
+
+def _rewrite_regex(path: str, rewrite: dict[str, Any]) -> Iterator[Issue]:
+    regex_rewrite = rewrite.get("uriRegexRewrite")
+    if regex_rewrite is None:
+        return
+    where = f"{path}.uriRegexRewrite"
+    if rewrite.get("uri"):
+        yield Issue.error(where, "uri and uriRegexRewrite cannot both be set")
+    regex_rewrite = _dict(regex_rewrite)
+    for field in ("match", "rewrite"):
+        if not regex_rewrite.get(field):
+            yield Issue.error(f"{where}.{field}", f"uriRegexRewrite needs {field}")
+    yield from _regex_issue(f"{where}.match", regex_rewrite.get("match"))
+
+
+@rule("VirtualService")
+def vs_regexes(spec: dict[str, Any]) -> Iterator[Issue]:
+    """Every regex istiod compiles (RE2): matches, header/query matches, URI rewrites, CORS origins."""
+    for index, route in enumerate(_list(spec.get("http"))):
+        route, path = _dict(route), f"spec.http[{index}]"
+        for mindex, match in enumerate(_list(route.get("match"))):
+            yield from _match_regexes(f"{path}.match[{mindex}]", _dict(match))
+        yield from _rewrite_regex(f"{path}.rewrite", _dict(route.get("rewrite")))
+        origins = _list(_dict(route.get("corsPolicy")).get("allowOrigins"))
+        for oindex, origin in enumerate(origins):
+            yield from _regex_issue(f"{path}.corsPolicy.allowOrigins[{oindex}].regex", _dict(origin).get("regex"))
 
 
 @rule("VirtualService")
@@ -137,8 +216,8 @@ def vs_unreachable(spec: dict[str, Any]) -> Iterator[Issue]:
 @rule("DestinationRule")
 def destination_rule(spec: dict[str, Any]) -> Iterator[Issue]:
     """A host, unique subset names, deprecated outlier settings."""
-    if not spec.get("host"):
-        yield Issue.error("spec.host", "host is required")
+    if "host" in spec and not spec.get("host"):  # absent: the schema requires it
+        yield Issue.error("spec.host", "host must not be empty")
     names: set[str] = set()
     for index, subset in enumerate(_list(spec.get("subsets"))):
         name = str(_dict(subset).get("name") or "")
@@ -167,7 +246,10 @@ def gateway(spec: dict[str, Any]) -> Iterator[Issue]:
             yield Issue.error(f"{path}.port", "port is required")
         elif not port.get("protocol"):
             yield Issue.error(f"{path}.port.protocol", "protocol is required")
-        if not _list(server.get("hosts")):
+        number = port.get("number")
+        if isinstance(number, int) and not isinstance(number, bool) and not 0 < number <= 65535:
+            yield Issue.error(f"{path}.port.number", f"{number} is not a port number 1..65535")
+        if "hosts" in server and not _list(server.get("hosts")):  # absent: the schema requires it
             yield Issue.error(f"{path}.hosts", "a server needs at least one host")
         protocol = str(port.get("protocol", "")).upper()
         if protocol in ("HTTPS", "TLS") and not server.get("tls"):
@@ -177,10 +259,8 @@ def gateway(spec: dict[str, Any]) -> Iterator[Issue]:
 @rule("ServiceEntry")
 def service_entry(spec: dict[str, Any]) -> Iterator[Issue]:
     """Hosts, unique port numbers and names, endpoints or a selector."""
-    if not _list(spec.get("hosts")):
+    if "hosts" in spec and not _list(spec.get("hosts")):  # absent: the schema requires it
         yield Issue.error("spec.hosts", "a ServiceEntry needs at least one host")
-    if spec.get("endpoints") and spec.get("workloadSelector"):
-        yield Issue.error("spec.workloadSelector", "endpoints and workloadSelector cannot both be set")
     numbers: set[object] = set()
     names: set[object] = set()
     for index, port in enumerate(_list(spec.get("ports"))):
@@ -197,20 +277,11 @@ def service_entry(spec: dict[str, Any]) -> Iterator[Issue]:
 def sidecar(spec: dict[str, Any]) -> Iterator[Issue]:
     """Each egress listener names at least one host; ingress listeners have a port."""
     for index, egress in enumerate(_list(spec.get("egress"))):
-        if not _list(_dict(egress).get("hosts")):
+        if "hosts" in _dict(egress) and not _list(_dict(egress).get("hosts")):  # absent: schema
             yield Issue.error(f"spec.egress[{index}].hosts", "an egress listener needs at least one host")
     for index, ingress in enumerate(_list(spec.get("ingress"))):
         if not _dict(ingress).get("port"):
             yield Issue.error(f"spec.ingress[{index}].port", "an ingress listener needs a port")
-
-
-@rule("AuthorizationPolicy", "RequestAuthentication", "Telemetry", "WasmPlugin")
-def selector_or_target(spec: dict[str, Any]) -> Iterator[Issue]:
-    """``selector`` and ``targetRef(s)`` are mutually exclusive, as are targetRef and targetRefs."""
-    if spec.get("selector") and (spec.get("targetRef") or spec.get("targetRefs")):
-        yield Issue.error("spec.selector", "selector cannot be combined with targetRef or targetRefs")
-    if spec.get("targetRef") and spec.get("targetRefs"):
-        yield Issue.error("spec.targetRefs", "targetRef and targetRefs cannot both be set")
 
 
 @rule("AuthorizationPolicy")
@@ -246,7 +317,11 @@ def peer_authentication(spec: dict[str, Any]) -> Iterator[Issue]:
 
 @rule("RequestAuthentication")
 def request_authentication(spec: dict[str, Any]) -> Iterator[Issue]:
-    """``jwks`` and ``jwksUri`` are alternatives."""
+    """Every JWT rule names its issuer; header locations name a header."""
     for index, jwt in enumerate(_list(spec.get("jwtRules"))):
-        if _dict(jwt).get("jwks") and _dict(jwt).get("jwksUri"):
-            yield Issue.error(f"spec.jwtRules[{index}]", "jwks and jwksUri cannot both be set")
+        jwt = _dict(jwt)
+        if not jwt.get("issuer"):
+            yield Issue.error(f"spec.jwtRules[{index}].issuer", "issuer is required")
+        for hindex, header in enumerate(_list(jwt.get("fromHeaders"))):
+            if not _dict(header).get("name"):
+                yield Issue.error(f"spec.jwtRules[{index}].fromHeaders[{hindex}].name", "a header name is required")

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
-from meshctl.schemas.build import Schema, oneof_keys_of
-from meshctl.schemas.registry import inlined_spec_schema, served_versions
+from meshctl.schemas.build import oneof_keys_of
+from meshctl.schemas.registry import Schema, openapi_spec_schema, served_versions, spec_schema
 
 SCHEMA_ERROR = "IST0106"
 SCHEMA_WARNING = "IST0133"
@@ -75,9 +75,9 @@ class SchemaValidator:
 
 
 @cache
-def our_validator(kind: str) -> SchemaValidator:
-    """The compiled validator for a kind's spec (compiled once per process)."""
-    return SchemaValidator(inlined_spec_schema(kind))
+def our_validator(kind: str, version: str | None = None) -> SchemaValidator:
+    """The compiled validator for a kind's spec in a version (compiled once per process)."""
+    return SchemaValidator(spec_schema(kind, version))
 
 
 @lru_cache(maxsize=64)
@@ -155,23 +155,40 @@ def version_issue(kind: str, api_version: str, versions: Iterable[str] | None = 
                                      f"(served: {', '.join(allowed)})")
 
 
-def validate_spec(kind: str, spec: Any, schema: Schema | None = None) -> list[Issue]:
-    """Schema problems, then Istio's own rules, for one ``spec`` (``schema`` overrides ours)."""
-    from meshctl.schemas.rules import rule_issues
+def validate_spec(kind: str, spec: Any, openapi: Schema | None = None,
+                  version: str | None = None) -> list[Issue]:
+    """Schema problems, value checks, then Istio's own rules, for one ``spec``.
 
-    validator = validator_for(schema) if schema is not None else our_validator(kind)
+    ``openapi`` (a cluster CRD's OpenAPI v3 schema of ``spec``) overrides the generated schema
+    of ``version`` (default: the storage version).
+    """
+    from meshctl.schemas.openapi import from_openapi
+    from meshctl.schemas.rules import rule_issues
+    from meshctl.schemas.values import value_issues
+
+    if openapi is None:
+        openapi = openapi_spec_schema(kind, version)
+        validator = our_validator(kind, version)
+    else:
+        validator = validator_for(from_openapi(openapi))
     issues = schema_issues(validator, {} if spec is None else spec)
+    issues.extend(value_issues(openapi, spec))
     if isinstance(spec, dict) or spec is None:
         issues.extend(rule_issues(kind, spec or {}))
     return issues
 
 
-def validate_resource(body: Mapping[str, Any], kind: str, schema: Schema | None = None,
+def validate_resource(body: Mapping[str, Any], kind: str, openapi: Schema | None = None,
                       versions: Iterable[str] | None = None) -> list[Issue]:
-    """Every issue for one resource body: apiVersion, then ``spec``."""
+    """Every issue for one resource body: apiVersion, then ``spec`` (checked against the
+    schema of the resource's version when meshctl has one, else the storage version's)."""
     issues: list[Issue] = []
-    bad_version = version_issue(kind, str(body.get("apiVersion", "")), versions)
+    api_version = str(body.get("apiVersion", ""))
+    bad_version = version_issue(kind, api_version, versions)
     if bad_version:
         issues.append(bad_version)
-    issues.extend(validate_spec(kind, body.get("spec"), schema))
+    version: str | None = api_version.rpartition("/")[2]
+    if bad_version or openapi is not None or version not in served_versions(kind):
+        version = None
+    issues.extend(validate_spec(kind, body.get("spec"), openapi, version))
     return issues

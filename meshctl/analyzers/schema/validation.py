@@ -1,7 +1,9 @@
 """schema.ValidationAnalyzer.<Kind>: schema and Istio rule validation, one analyzer per Istio kind.
 
-The cluster's own CRD schema is used for the versions it serves when the snapshot holds the
-kind's CustomResourceDefinition; otherwise meshctl's schemas (``meshctl.schemas``) are used.
+The analyzers are generated from the schema registry (``meshctl.schemas.registry``): one per
+kind with a generated schema, named and described as istioctl's. The cluster's own CRD schema
+is used for the versions it serves when the snapshot holds the kind's CustomResourceDefinition;
+otherwise the schemas generated from Istio's published CRDs are.
 """
 
 from __future__ import annotations
@@ -12,18 +14,20 @@ from meshctl.analysis.context import Context
 from meshctl.analysis.registry import Analyzer, register
 from meshctl.kinds import KINDS
 from meshctl.resource import Resource
+from meshctl.schemas.registry import schema_kinds
 from meshctl.schemas.validate import Issue
 
 CRD = "CustomResourceDefinition"
+PREFIX = "schema.ValidationAnalyzer."
 
 
 def _crd_schema(crd: Resource | None, version: str) -> tuple[dict[str, Any] | None, tuple[str, ...] | None]:
-    """The cluster CRD's spec schema for a version, and the versions it serves (None without a CRD)."""
+    """The cluster CRD's OpenAPI spec schema for a version, and the versions it serves (None without a CRD)."""
     if crd is None:
         return None, None
-    from meshctl.schemas.openapi import crd_served_versions, crd_version_schema
+    from meshctl.schemas.openapi import crd_openapi_spec, crd_served_versions
 
-    return crd_version_schema(crd.body, version), crd_served_versions(crd.body) or None
+    return crd_openapi_spec(crd.body, version), crd_served_versions(crd.body) or None
 
 
 class SchemaValidationAnalyzer(Analyzer):
@@ -49,131 +53,21 @@ class SchemaValidationAnalyzer(Analyzer):
                 ctx.report(issue.code, res, path=issue.path, **params)
 
 
-def _inputs(kind: str) -> tuple[str, ...]:
-    return (kind, CRD)
+def validation_analyzer(kind: str) -> type[SchemaValidationAnalyzer]:
+    """The analyzer class for one kind (istioctl's name and description)."""
+    attrs: dict[str, Any] = {
+        "__doc__": f"Runs schema validation as an analyzer on '{kind}' resources.",
+        "__module__": __name__,
+        # A generated class has no source of its own: its code is the base class's.
+        "__qualname__": SchemaValidationAnalyzer.__qualname__,
+        "name": PREFIX + kind,
+        "kind": kind,
+        "inputs": (kind, CRD),
+    }
+    return type(f"{kind}Validation", (SchemaValidationAnalyzer,), attrs)
 
 
-@register
-class VirtualServiceValidation(SchemaValidationAnalyzer):
-    """Runs schema validation as an analyzer on 'VirtualService' resources."""
-
-    name = "schema.ValidationAnalyzer.VirtualService"
-    kind = "VirtualService"
-    inputs = _inputs(kind)
-
-
-@register
-class DestinationRuleValidation(SchemaValidationAnalyzer):
-    """Runs schema validation as an analyzer on 'DestinationRule' resources."""
-
-    name = "schema.ValidationAnalyzer.DestinationRule"
-    kind = "DestinationRule"
-    inputs = _inputs(kind)
-
-
-@register
-class GatewayValidation(SchemaValidationAnalyzer):
-    """Runs schema validation as an analyzer on 'Gateway' resources."""
-
-    name = "schema.ValidationAnalyzer.Gateway"
-    kind = "Gateway"
-    inputs = _inputs(kind)
-
-
-@register
-class ServiceEntryValidation(SchemaValidationAnalyzer):
-    """Runs schema validation as an analyzer on 'ServiceEntry' resources."""
-
-    name = "schema.ValidationAnalyzer.ServiceEntry"
-    kind = "ServiceEntry"
-    inputs = _inputs(kind)
-
-
-@register
-class SidecarValidation(SchemaValidationAnalyzer):
-    """Runs schema validation as an analyzer on 'Sidecar' resources."""
-
-    name = "schema.ValidationAnalyzer.Sidecar"
-    kind = "Sidecar"
-    inputs = _inputs(kind)
-
-
-@register
-class EnvoyFilterValidation(SchemaValidationAnalyzer):
-    """Runs schema validation as an analyzer on 'EnvoyFilter' resources."""
-
-    name = "schema.ValidationAnalyzer.EnvoyFilter"
-    kind = "EnvoyFilter"
-    inputs = _inputs(kind)
-
-
-@register
-class WorkloadEntryValidation(SchemaValidationAnalyzer):
-    """Runs schema validation as an analyzer on 'WorkloadEntry' resources."""
-
-    name = "schema.ValidationAnalyzer.WorkloadEntry"
-    kind = "WorkloadEntry"
-    inputs = _inputs(kind)
-
-
-@register
-class WorkloadGroupValidation(SchemaValidationAnalyzer):
-    """Runs schema validation as an analyzer on 'WorkloadGroup' resources."""
-
-    name = "schema.ValidationAnalyzer.WorkloadGroup"
-    kind = "WorkloadGroup"
-    inputs = _inputs(kind)
-
-
-@register
-class ProxyConfigValidation(SchemaValidationAnalyzer):
-    """Runs schema validation as an analyzer on 'ProxyConfig' resources."""
-
-    name = "schema.ValidationAnalyzer.ProxyConfig"
-    kind = "ProxyConfig"
-    inputs = _inputs(kind)
-
-
-@register
-class PeerAuthenticationValidation(SchemaValidationAnalyzer):
-    """Runs schema validation as an analyzer on 'PeerAuthentication' resources."""
-
-    name = "schema.ValidationAnalyzer.PeerAuthentication"
-    kind = "PeerAuthentication"
-    inputs = _inputs(kind)
-
-
-@register
-class AuthorizationPolicyValidation(SchemaValidationAnalyzer):
-    """Runs schema validation as an analyzer on 'AuthorizationPolicy' resources."""
-
-    name = "schema.ValidationAnalyzer.AuthorizationPolicy"
-    kind = "AuthorizationPolicy"
-    inputs = _inputs(kind)
-
-
-@register
-class RequestAuthenticationValidation(SchemaValidationAnalyzer):
-    """Runs schema validation as an analyzer on 'RequestAuthentication' resources."""
-
-    name = "schema.ValidationAnalyzer.RequestAuthentication"
-    kind = "RequestAuthentication"
-    inputs = _inputs(kind)
-
-
-@register
-class TelemetryValidation(SchemaValidationAnalyzer):
-    """Runs schema validation as an analyzer on 'Telemetry' resources."""
-
-    name = "schema.ValidationAnalyzer.Telemetry"
-    kind = "Telemetry"
-    inputs = _inputs(kind)
-
-
-@register
-class WasmPluginValidation(SchemaValidationAnalyzer):
-    """Runs schema validation as an analyzer on 'WasmPlugin' resources."""
-
-    name = "schema.ValidationAnalyzer.WasmPlugin"
-    kind = "WasmPlugin"
-    inputs = _inputs(kind)
+ANALYZERS: dict[str, type[SchemaValidationAnalyzer]] = {}
+for _kind in schema_kinds():
+    ANALYZERS[_kind] = validation_analyzer(_kind)
+    register(ANALYZERS[_kind])
