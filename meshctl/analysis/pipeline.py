@@ -9,12 +9,15 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from meshctl import ISTIO_VERSION
 from meshctl.analysis.context import Environment, utc_now
 from meshctl.analysis.engine import needed_kinds, run_analyzers
 from meshctl.analysis.environment import prepare
+from meshctl.analysis.message import Message
 from meshctl.analysis.registry import select
 from meshctl.analysis.result import Result, Suppression, annotation_suppressed, finalize
 from meshctl.catalogue import Level
+from meshctl.cluster.gaps import ReadGap, denied_note, failed_note, failure_reasons
 from meshctl.errors import InputError
 from meshctl.mesh import (
     load_mesh_config,
@@ -25,6 +28,9 @@ from meshctl.mesh import (
 from meshctl.resource import Resource
 from meshctl.snapshot import Snapshot
 from meshctl.sources.files import expand_paths, load_files
+
+ISTIO_VERSION_OPTION = "istio_version"
+"""``env.options`` key: the Istio version checks compare against (``--istio-version``, istiod's, or meshctl's)."""
 
 if TYPE_CHECKING:
     from meshctl.cluster.options import ClusterOptions
@@ -51,6 +57,20 @@ class AnalyzeRequest:
     cert_horizon: timedelta = timedelta(days=30)
     clock: Callable[[], datetime] = utc_now
     options: dict[str, object] = field(default_factory=dict)
+    istio_version: str | None = None
+    strict_access: bool = False
+    allow_partial: bool = False
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The sources read: resources, kinds not served, and what the cluster would not give."""
+
+    resources: list[Resource]
+    unavailable: frozenset[str] = frozenset()
+    denied: tuple[ReadGap, ...] = ()
+    failed: tuple[ReadGap, ...] = ()
+    broken_crds: tuple[str, ...] = ()
 
 
 def _with_namespace(resources: list[Resource], namespace: str | None) -> list[Resource]:
@@ -66,20 +86,21 @@ def _with_namespace(resources: list[Resource], namespace: str | None) -> list[Re
     return out
 
 
-def _load(req: AnalyzeRequest, kinds: set[str]) -> tuple[list[Resource], frozenset[str]]:
+def _load(req: AnalyzeRequest, kinds: set[str]) -> Loaded:
     paths = expand_paths(req.files)
     if req.files and not paths:
         raise InputError(f"no .yaml, .yml or .json files in {', '.join(req.files)}")
     files = _with_namespace(load_files(paths, req.ignore_unknown), req.namespace)
     if not req.use_kube:
-        return files, frozenset()
+        return Loaded(files)
     from meshctl.sources.live import load_live
 
     assert req.cluster is not None
     live = load_live(req.cluster, kinds, req.namespace, req.all_namespaces,
                      istio_namespace=req.istio_namespace)
     from_files = {res.key for res in files}
-    return [*live.resources, *files], live.unavailable - from_files
+    return Loaded([*live.resources, *files], live.unavailable - from_files, live.denied,
+                  tuple(g for g in live.failed if g.kind not in from_files), live.broken_crds)
 
 
 def build_environment(req: AnalyzeRequest) -> Environment:
@@ -91,12 +112,41 @@ def build_environment(req: AnalyzeRequest) -> Environment:
 def load_snapshot(req: AnalyzeRequest, kinds: set[str], extra: Sequence[Resource] = ()
                   ) -> tuple[Snapshot, Environment, frozenset[str]]:
     """The snapshot of the request's sources (plus ``extra``), its environment, and unserved kinds."""
+    snapshot, env, loaded = _snapshot(req, kinds, extra)
+    return snapshot, env, loaded.unavailable
+
+
+def _snapshot(req: AnalyzeRequest, kinds: set[str], extra: Sequence[Resource]
+              ) -> tuple[Snapshot, Environment, Loaded]:
     env = build_environment(req)
-    resources, unavailable = _load(req, kinds | {"ConfigMap"} if req.use_kube else kinds)
+    loaded = _load(req, kinds | {"ConfigMap"} if req.use_kube else kinds)
+    resources = loaded.resources
     if req.use_kube and not req.mesh_config_file:
         env = replace(env, mesh_config=_cluster_mesh_config(resources, req) or env.mesh_config)
+    version = req.istio_version or (istiod_version(resources, req.istio_namespace) if req.use_kube else None)
+    env = replace(env, options={**env.options, ISTIO_VERSION_OPTION: version or ISTIO_VERSION})
     snapshot = Snapshot(prepare([*resources, *extra], env.mesh_config, req.istio_namespace))
-    return snapshot, env, unavailable
+    return snapshot, env, loaded
+
+
+def istiod_version(resources: Sequence[Resource], istio_namespace: str) -> str | None:
+    """The Istio version of the cluster's istiod: the tag of its discovery container's image."""
+    from meshctl.precheck.versions import image_tag_version
+
+    for res in resources:
+        if res.key not in ("Pod", "Deployment") or res.namespace != istio_namespace:
+            continue
+        labels = res.labels if res.key == "Pod" else \
+            ((res.spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
+        if labels.get("app") != "istiod":
+            continue
+        spec = res.spec if res.key == "Pod" else (res.spec.get("template") or {}).get("spec") or {}
+        for container in spec.get("containers") or []:
+            if isinstance(container, dict) and container.get("name") == "discovery":
+                found = image_tag_version(str(container.get("image") or ""))
+                if found:
+                    return found
+    return None
 
 
 def _cluster_mesh_config(resources: Sequence[Resource], req: AnalyzeRequest) -> dict[str, object] | None:
@@ -131,12 +181,34 @@ def analyze(req: AnalyzeRequest, extra: Sequence[Resource] = ()) -> Result:
 
 def _analyze(req: AnalyzeRequest, extra: Sequence[Resource]) -> Result:
     analyzers = select(list(req.analyzers))
-    snapshot, env, unavailable = load_snapshot(req, needed_kinds(analyzers), extra)
-    run = run_analyzers(snapshot, analyzers, env, unavailable)
+    snapshot, env, loaded = _snapshot(req, needed_kinds(analyzers), extra)
+    inputs = {a.name: tuple(a.inputs) for a in analyzers}
+    failed = [*loaded.failed, *(loaded.denied if req.strict_access else ())]
+    not_run = failure_reasons(inputs, failed)
+    # A kind that is not served has no objects: analyzers run without it, unless it is all they read.
+    idle = {a.name for a in analyzers if set(a.inputs) <= loaded.unavailable}
+    runnable = [a for a in analyzers if a.name not in not_run and a.name not in idle]
+    run = run_analyzers(snapshot, runnable, env)
+    skipped = {**run.skipped, **{name: f"kinds not served: {', '.join(sorted(inputs[name]))}"
+                                 for name in idle}}
     messages = run.messages
     if req.namespace and not req.all_namespaces:
         messages = [m for m in messages if m.namespace in (req.namespace, None)]
+    messages += [Message.build("MSH0501", None, {"check": name, "reason": why.removeprefix("did not run: ")},
+                               name, origin="Cluster") for name, why in sorted(not_run.items())]
     suppressions = [Suppression.parse(s) for s in req.suppress]
     final = finalize(messages, suppressions, annotation_suppressed(snapshot))
-    return Result(final, req.failure_threshold, req.output_threshold, run.skipped,
-                  [a.name for a in analyzers])
+    notes = _notes(req, loaded, inputs, not_run)
+    return Result(final, req.failure_threshold, req.output_threshold, {**skipped, **not_run},
+                  [a.name for a in analyzers], not_run=not_run, allow_partial=req.allow_partial,
+                  notes=notes)
+
+
+def _notes(req: AnalyzeRequest, loaded: Loaded, inputs: dict[str, tuple[str, ...]],
+           not_run: dict[str, str]) -> list[str]:
+    notes = [*loaded.broken_crds]
+    if not req.strict_access:
+        notes.append(denied_note(loaded.denied, inputs))
+    notes.append(failed_note([*loaded.failed, *(loaded.denied if req.strict_access else ())], not_run,
+                             req.allow_partial))
+    return [n for n in notes if n]

@@ -53,6 +53,11 @@ class Result:
     output_threshold: Level = Level.INFO
     skipped: dict[str, str] = field(default_factory=dict)
     analyzers: Sequence[str] = ()
+    not_run: dict[str, str] = field(default_factory=dict)
+    """Checks that could not run because a read failed (name -> why): never a pass."""
+    allow_partial: bool = False
+    notes: Sequence[str] = ()
+    """Lines for stderr about how the sources were read (denied access, failed reads, broken CRDs)."""
 
     @property
     def shown(self) -> list[Message]:
@@ -61,7 +66,10 @@ class Result:
 
     @property
     def exit_code(self) -> ExitCode:
-        """79 when any message reaches the failure threshold, 0 otherwise."""
+        """1 when checks did not run (unless partial results are allowed); else 79 when any message
+        reaches the failure threshold, 0 otherwise."""
+        if self.not_run and not self.allow_partial:
+            return ExitCode.FAILURE
         failing = any(m.level >= self.failure_threshold for m in self.messages)
         return ExitCode.FINDINGS if failing else ExitCode.OK
 

@@ -8,7 +8,7 @@ import typer
 
 from meshctl.cli import findings as f
 from meshctl.cli import options as o
-from meshctl.cli.output import emit, progress
+from meshctl.cli.output import emit, note, progress
 from meshctl.errors import UsageError
 
 
@@ -18,9 +18,11 @@ def _list_analyzers(output: str) -> None:
     emit(render_analyzer_list(output))
 
 
-def wants_cluster(files: list[str], all_namespaces: bool, kubeconfig: str | None, context: str | None) -> bool:
-    """Read the cluster unless only files were given: -A, --kubeconfig or --context ask for it."""
-    return not files or all_namespaces or bool(kubeconfig or context)
+def wants_cluster(files: list[str], all_namespaces: bool, kubeconfig: str | None, context: str | None,
+                  namespace: str | None = None) -> bool:
+    """Read the cluster unless only files were given: -n, -A, --kubeconfig or --context ask for it
+    (the files are then merged over the cluster view, as istioctl does)."""
+    return not files or all_namespaces or bool(kubeconfig or context or namespace)
 
 
 def _mtls_view(req, output: str, namespace: str | None) -> None:  # type: ignore[no-untyped-def]
@@ -38,7 +40,7 @@ def analyze(
     filename: o.Filename = None,
     use_kube: Annotated[bool | None, typer.Option(
         "--use-kube/--no-use-kube",
-        help="Read the cluster (default: when no -f is given, or with -A, --kubeconfig or --context; "
+        help="Read the cluster (default: when no -f is given, or with -n, -A, --kubeconfig or --context; "
              "files given with -f are then applied over the cluster view). --use-kube=false works too.")] = None,
     analyzer: Annotated[list[str] | None, typer.Option(
         "--analyzer", help="Run only these analyzers (istioctl names accepted). Repeatable.")] = None,
@@ -55,6 +57,11 @@ def analyze(
     ignore_unknown: f.IgnoreUnknown = False,
     cert_horizon: Annotated[str, typer.Option(
         "--cert-horizon", help="Warn about certificates expiring within this time (e.g. 30d, 12h).")] = "30d",
+    istio_version: Annotated[str | None, typer.Option(
+        "--istio-version", help="Istio version that version-dependent checks assume (default: the cluster's "
+        "istiod image tag, else the release meshctl targets).", show_default=False)] = None,
+    allow_partial: o.AllowPartial = False,
+    strict_access: o.StrictAccess = False,
     istio_namespace: o.IstioNamespace = "istio-system",
     namespace: o.Namespace = None,
     all_namespaces: o.AllNamespaces = False,
@@ -76,7 +83,8 @@ def analyze(
     from meshctl.report import chunks
 
     files = filename or []
-    kube = use_kube if use_kube is not None else wants_cluster(files, all_namespaces, kubeconfig, context)
+    kube = use_kube if use_kube is not None else wants_cluster(files, all_namespaces, kubeconfig, context,
+                                                               namespace)
     if not kube and not files:
         raise UsageError("nothing to analyze: give files with -f, or let meshctl read the cluster "
                          "(drop --use-kube=false)")
@@ -89,6 +97,7 @@ def analyze(
         failure_threshold=failing, output_threshold=shown,
         ignore_unknown=ignore_unknown, istio_namespace=istio_namespace,
         cert_horizon=parse_duration(cert_horizon, "--cert-horizon"),
+        istio_version=_istio_version(istio_version), allow_partial=allow_partial, strict_access=strict_access,
     )
     if view is not None:
         if view != "mtls":
@@ -97,4 +106,16 @@ def analyze(
         return
     with progress("Analyzing", o.colors_enabled(no_color)):
         result = run(req)
+    for line in result.notes:
+        note(line)
     f.finish(result, chunks(output), verbose)
+
+
+def _istio_version(text: str | None) -> str | None:
+    from meshctl.precheck.versions import parse
+
+    if text is None:
+        return None
+    if parse(text) is None:
+        raise UsageError(f"--istio-version {text!r} is not a version such as 1.28.0")
+    return text.lstrip("v")

@@ -106,3 +106,9 @@ def colors_enabled(no_color: bool = False) -> bool:
 
     return not no_color and current().color
 
+AllowPartial = Annotated[bool, typer.Option(
+    "--allow-partial", help="When reads of the cluster fail, report what could be checked (the checks that "
+    "did not run are listed) and exit as the findings say, instead of exit 1.")]
+StrictAccess = Annotated[bool, typer.Option(
+    "--strict-access", help="Fail (exit 1) when the user may not read something the checks need, instead "
+    "of analysing what is readable.")]

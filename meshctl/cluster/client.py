@@ -239,10 +239,15 @@ class ClusterClient:
         """Every served (group, version, plural, kind, namespaced), from discovery."""
         return [r.as_tuple() for r in self.discovery().resources]
 
+    def needs_discovery(self, key: str) -> bool:
+        """Whether finding where ``key`` is served takes discovery (built-ins of one version do not)."""
+        info = KINDS.get(key)
+        return info is None or len(info.served_versions) != 1 or info.group in ISTIO_GROUPS
+
     def _target(self, key: str) -> tuple[rq.Target, str, str]:
         """(target, apiVersion, Kind) for a kind key; fixed-version built-ins skip discovery."""
         info = KINDS.get(key)
-        if info is not None and len(info.served_versions) == 1 and info.group not in ISTIO_GROUPS:
+        if info is not None and not self.needs_discovery(key):
             return known_target(info), info.api_version, info.kind
         served = self.discovery_for((key,)).target_for_key(key)
         if served is None:

@@ -30,6 +30,10 @@ class ReadFailed(ClusterError):
     """A read that failed for a reason other than access: 5xx after retries, 410 on every page,
     a broken body, a group whose discovery failed. What depended on it did not run."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
 
 @dataclass(frozen=True)
 class Action:
@@ -98,7 +102,7 @@ def status_error(req: ApiRequest, status: int, body: bytes = b"") -> ClusterErro
     detail = status_message(body)
     tail = f": {detail}" if detail else ""
     text = f"cannot {action.verb} {what}{where} ({reason(status)}){tail}"
-    return ReadFailed(text) if req.method == "GET" else ClusterError(text)
+    return ReadFailed(text, status) if req.method == "GET" else ClusterError(text)
 
 
 def bad_body_error(req: ApiRequest, tries: int) -> ReadFailed:

@@ -35,11 +35,25 @@ def _open(client: ClusterClient, namespace: str, pod: str, remote_port: int) -> 
         return portforward(core.connect_get_namespaced_pod_portforward, pod, namespace,
                            ports=str(remote_port), _request_timeout=max(client.deadline.remaining(), 0.1))
     except ApiException as exc:
-        why = " ".join(str(exc.reason).split())
-        if "403" in why:
-            why = "403 Forbidden"
         raise ClusterError(f"cannot port-forward to pod {namespace}/{pod} port {remote_port}: "
-                           f"{why}") from None
+                           f"{_handshake_failure(str(exc.reason))}") from None
+
+
+def _handshake_failure(reason: str) -> str:
+    """The status (and the Status message, when the body has one) of a refused websocket handshake,
+    without the response headers the websocket client puts in its message."""
+    import json
+
+    status, _, rest = reason.partition(" -+-+- ")
+    status = " ".join(status.removeprefix("Handshake status ").split())
+    body = rest.rpartition(" -+-+- ")[2].strip()
+    try:
+        message = json.loads(body).get("message") if body.startswith("{") else None
+    except (ValueError, AttributeError):
+        message = None
+    if "403" in status:
+        return "403 Forbidden"
+    return f"{status} ({' '.join(str(message).split())})" if message else status
 
 
 def _relay(local: socket.socket, remote: Any, stop: threading.Event) -> None:

@@ -1,66 +1,179 @@
-"""The live source: one paginated LIST per kind the analyzers need, as Resources.
+"""The live source: a paginated LIST per kind the analyzers need, as Resources.
 
-Scope: with ``-A`` every namespace; with ``-n NS`` (or, without either, the context's
-namespace) namespaced kinds come from NS *and* the Istio system namespace, because
-analyzers need the control plane's ConfigMaps, pods and Secrets. That is one LIST per
-kind and namespace (two at most), never a cluster-wide list filtered on the client:
-on a large cluster the cluster-wide list would move every object over the wire.
-Cluster-scoped kinds are always listed once. Kind keys that are neither meshctl kinds nor
-served (``MeshConfig`` comes from the environment, not the cluster) are ignored. Secrets
-are kept (certificate checks) but nothing here prints or logs object bodies.
+Scope: namespaced kinds are listed across the cluster (one LIST per kind, whatever ``-n`` says),
+because a reference can point into any namespace; the pipeline *reports* only on ``-n``'s
+namespace. When the user may not list a kind cluster-wide (403), the kind is listed in the
+namespace asked for and the Istio namespace instead, and what stays unreadable is recorded as a
+denied gap. A read that fails otherwise (5xx after retries, 410 on every continue, broken bodies,
+discovery that failed) is a failed gap: the analyzers that need it did not run.
+
+Only what analyzers use is read: Secrets without Helm releases and service-account tokens (a field
+selector, so the server never sends them), ConfigMaps of the Istio namespace plus every
+``istio-ca-root-cert``. Pages are turned into Resources as they arrive and dropped.
+Nothing here prints or logs object bodies.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
+from meshctl.cluster.failures import AccessDenied, ReadFailed
+from meshctl.cluster.gaps import ReadGap
 from meshctl.cluster.options import ClusterOptions
 from meshctl.kinds import KINDS
 from meshctl.resource import Origin, Resource
 
 ISTIO_SYSTEM = "istio-system"
+SECRET_FIELDS = "type!=helm.sh/release.v1,type!=kubernetes.io/service-account-token"
+ROOT_CERT_CONFIGMAP = "istio-ca-root-cert"
 
 
 @dataclass(frozen=True)
 class LiveLoad:
-    """What the cluster gave: resources, and the kind keys it does not serve."""
+    """What the cluster gave: resources, kinds it does not serve, and what could not be read."""
 
     resources: list[Resource]
     unavailable: frozenset[str]
+    denied: tuple[ReadGap, ...] = ()
+    failed: tuple[ReadGap, ...] = ()
+    broken_crds: tuple[str, ...] = ()
 
 
-def scopes(namespaced: bool, namespace: str | None, all_namespaces: bool, default_ns: str,
-           istio_namespace: str = ISTIO_SYSTEM) -> list[str | None]:
-    """The namespaces to LIST a kind in; ``[None]`` means cluster-wide (one request)."""
-    if not namespaced or all_namespaces:
-        return [None]
+@dataclass(frozen=True)
+class Read:
+    """One LIST: a kind, a namespace (None: cluster-wide) and its selectors."""
+
+    key: str
+    namespace: str | None = None
+    field_selector: str | None = None
+
+
+def reads_for(key: str, namespaced: bool, istio_namespace: str) -> list[Read]:
+    """The LISTs that fetch what analyzers use of a kind."""
+    if key == "Secret":
+        return [Read(key, None, SECRET_FIELDS)]
+    if key == "ConfigMap":
+        return [Read(key, istio_namespace), Read(key, None, f"metadata.name={ROOT_CERT_CONFIGMAP}")]
+    return [Read(key)]
+
+
+def fallback_scopes(namespace: str | None, default_ns: str, istio_namespace: str) -> list[str]:
+    """Where to list a kind the user may not list cluster-wide."""
     ns = namespace or default_ns
     return [ns] if ns == istio_namespace else [ns, istio_namespace]
 
 
+@dataclass
+class _Loader:
+    client: Any
+    namespace: str | None
+    istio_namespace: str
+    origin: Origin
+    resources: dict[tuple[str, str | None, str], Resource] = field(default_factory=dict)
+    denied: list[ReadGap] = field(default_factory=list)
+    failed: list[ReadGap] = field(default_factory=list)
+    gone: set[str] = field(default_factory=set)
+
+    def _pages(self, read: Read, namespace: str | None) -> Iterator[list[dict[str, Any]]]:
+        return self.client.pages(read.key, namespace, field_selector=read.field_selector)
+
+    def _take(self, read: Read, namespace: str | None) -> None:
+        for page in self._pages(read, namespace):
+            for item in page:
+                res = Resource.from_dict(item, self.origin)
+                self.resources[(res.key, res.namespace, res.name)] = res
+
+    def run(self, read: Read, namespaced: bool) -> None:
+        """One read, with the fallback to namespaces on a cluster-wide 403."""
+        try:
+            self._take(read, read.namespace)
+            return
+        except AccessDenied as exc:
+            if read.namespace is not None or not namespaced:
+                self.denied.append(ReadGap(read.key, read.namespace, str(exc)))
+                return
+            self.denied.append(ReadGap(read.key, None, str(exc)))
+        except ReadFailed as exc:
+            if exc.status == 404:  # removed since discovery: nothing of it to read
+                self.gone.add(read.key)
+                self.client.refresh_discovery()
+                return
+            self.failed.append(ReadGap(read.key, read.namespace, str(exc)))
+            return
+        for ns in fallback_scopes(self.namespace, self.client.default_namespace, self.istio_namespace):
+            try:
+                self._take(read, ns)
+            except AccessDenied as exc:
+                self.denied.append(ReadGap(read.key, ns, str(exc)))
+            except ReadFailed as exc:
+                self.failed.append(ReadGap(read.key, ns, str(exc)))
+
+
 def load_live(opts: ClusterOptions, kinds: Iterable[str], namespace: str | None = None,
               all_namespaces: bool = False, istio_namespace: str = ISTIO_SYSTEM) -> LiveLoad:
-    """LIST each kind once (per scope) and wrap the items as Resources from the cluster."""
+    """LIST what the analyzers need and wrap the items as Resources from the cluster."""
     from meshctl.cluster.client import get_client
 
     client = get_client(opts)
-    served = client.served_kinds()
     wanted = sorted(set(kinds))
-    unavailable = frozenset(k for k in wanted if k in KINDS and k not in served)
-    origin = Origin(cluster=client.context_name)
-    resources: list[Resource] = []
+    loader = _Loader(client, None if all_namespaces else namespace, istio_namespace,
+                     Origin(cluster=client.context_name))
+    discovery, why = None, ""
+    try:
+        discovery = client.discovery_for(wanted)
+    except ReadFailed as exc:
+        why = f"discovery failed: {exc}"
+    served = discovery.served_keys() if discovery else set()
+    unavailable: set[str] = set()
     for key in wanted:
-        if key not in served:  # unavailable, or not a cluster kind (MeshConfig)
-            continue
         info = KINDS.get(key)
-        served_as = None if info else client.discovery().target_for_key(key)
+        if discovery is None and client.needs_discovery(key):
+            loader.failed.append(ReadGap(key, None, why))
+            continue
+        if discovery is not None and key not in served:
+            reason = discovery.failed_reason(key)
+            if reason:
+                loader.failed.append(ReadGap(key, None, reason))
+            elif info is not None:
+                unavailable.add(key)  # not served; kind keys meshctl does not know (MeshConfig) are ignored
+            continue
+        served_as = None if info or discovery is None else discovery.target_for_key(key)
         namespaced = info.namespaced if info else bool(served_as and served_as.namespaced)
-        for scope in scopes(namespaced, namespace, all_namespaces, client.default_namespace,
-                            istio_namespace):
-            resources.extend(Resource.from_dict(item, origin) for item in client.list(key, scope))
-    if opts.verbose and unavailable:
-        sys.stderr.write(f"the cluster does not serve {', '.join(sorted(unavailable))}; "
-                         "analyzers that need them are skipped\n")
-    return LiveLoad(resources, unavailable)
+        for read in reads_for(key, namespaced, istio_namespace):
+            loader.run(read, namespaced)
+    unavailable |= loader.gone
+    broken = _broken_crds(loader, unavailable) if "CustomResourceDefinition" in wanted else ()
+    return LiveLoad(list(loader.resources.values()), frozenset(unavailable), tuple(loader.denied),
+                    tuple(loader.failed), broken)
+
+
+def _broken_crds(loader: _Loader, unavailable: set[str]) -> tuple[str, ...]:
+    """CRDs of unserved kinds that exist but are not Established (a names conflict, for one), from the
+    CRD list the analyzers asked for (no extra request)."""
+    crds = [r.body for r in loader.resources.values() if r.key == "CustomResourceDefinition"]
+    by_name = {str((c.get("metadata") or {}).get("name") or ""): c for c in crds}
+    out: list[str] = []
+    for key in sorted(unavailable):
+        info = KINDS[key]
+        crd = by_name.get(f"{info.plural}.{info.group}")
+        if crd is not None and not _established(crd):
+            out.append(describe_unestablished(crd, info.kind))
+    return tuple(out)
+
+
+def _established(crd: dict[str, Any]) -> bool:
+    return any(isinstance(c, dict) and c.get("type") == "Established" and c.get("status") == "True"
+               for c in (crd.get("status") or {}).get("conditions") or [])
+
+
+def describe_unestablished(crd: dict[str, Any], kind: str) -> str:
+    """``CRD grpcroutes... is not Established (NamesAccepted False: ...)``."""
+    name = str((crd.get("metadata") or {}).get("name") or "")
+    conditions = (crd.get("status") or {}).get("conditions") or []
+    bad = [c for c in conditions if isinstance(c, dict) and c.get("status") != "True"
+           and c.get("type") in ("NamesAccepted", "Established")]
+    detail = "; ".join(f"{c.get('type')} {c.get('status')}: {c.get('message') or c.get('reason') or ''}".strip()
+                       for c in bad) or "no Established condition"
+    return f"CustomResourceDefinition {name} is not Established ({detail}); {kind} is not served and not analysed"

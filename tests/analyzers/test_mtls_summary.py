@@ -62,7 +62,7 @@ def test_mtls_view_shows_levels(run_cli, tmp_path: Path) -> None:
 def test_mtls_view_namespace_filter_and_table(run_cli, tmp_path: Path) -> None:
     path = tmp_path / "mesh.yaml"
     path.write_text(MESH)
-    res = run_cli("analyze", "mtls", "-f", str(path), "-n", "legacy")
+    res = run_cli("analyze", "mtls", "-f", str(path), "-n", "legacy", "--use-kube=false")
     assert res.exit_code == 0
     assert res.stdout.splitlines()[0].split()[:4] == ["NAMESPACE", "WORKLOAD", "PORT", "MODE"]
     assert "Deployment/api" not in res.stdout and "Deployment/old" in res.stdout

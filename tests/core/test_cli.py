@@ -119,7 +119,7 @@ def test_stdin_input(run_cli) -> None:
 def test_namespace_flag_defaults_unnamespaced_resources(run_cli, tmp_path: Path) -> None:
     path = tmp_path / "svc.yaml"
     path.write_text(BAD_PORTS.replace(", namespace: default", ""))
-    res = run_cli("analyze", "-f", str(path), "-n", "shop", "-o", "json")
+    res = run_cli("analyze", "-f", str(path), "-n", "shop", "-o", "json", "--use-kube=false")
     assert json.loads(res.stdout)[0]["origin"] == "Service shop/web"
 
 
