@@ -1,4 +1,4 @@
-"""ambient.PolicyTargetAnalyzer: policy targetRefs must name a Service, ServiceEntry, Gateway or GatewayClass that exists."""
+"""ambient.PolicyTargetAnalyzer: policy targetRefs must name an existing Service, ServiceEntry, Gateway or class."""
 
 from __future__ import annotations
 
