@@ -7,7 +7,6 @@ builds it, so a summary of a large dump holds little more than the text.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -147,14 +146,17 @@ def _compactor(keep: frozenset[str]) -> Any:
 
 def parse_json(text: str | bytes, origin: str, keep: frozenset[str] | None = None) -> Any:
     """``json.loads`` with compaction (``keep=None``: everything in full); InputError when unreadable."""
+    from meshctl.sources.loading import json_value
+
     try:
-        if keep is None:
-            return json.loads(text)
-        return json.loads(text, object_hook=_compactor(keep))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{origin} is not a readable config dump (truncated or not JSON: {exc})") from None
-    except RecursionError:
-        raise InputError(f"{origin} is not a readable config dump (nested too deeply)") from None
+        return json_value(text, "the dump", object_hook=None if keep is None else _compactor(keep))
+    except InputError as exc:
+        detail = str(exc).removeprefix("the dump")
+        if "invalid JSON" in detail:
+            detail = f" (truncated or not JSON: {detail.partition('invalid JSON: ')[2]})"
+        else:
+            detail = f" ({detail.lstrip(':0123456789 ')})"
+        raise InputError(f"{origin} is not a readable config dump{detail}") from None
 
 
 def load(text: str | bytes, origin: str, keep: frozenset[str] | None = None) -> ConfigDump:

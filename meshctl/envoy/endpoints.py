@@ -29,7 +29,8 @@ class EndpointFilter:
 
     def matches(self, row: Row) -> bool:
         """True when the row passes every given filter."""
-        if self.address and self.address.lower() not in [a.lower() for a in row["addresses"]]:
+        shown = [a.lower() for a in row["addresses"]]
+        if self.address and self.address.lower() not in shown + [a.rsplit(":", 1)[0] for a in shown]:
             return False
         if self.port and row["_port"] != self.port:
             return False
@@ -114,11 +115,13 @@ def endpoint_rows(dump: ConfigDump, flt: EndpointFilter | None = None, prefixed:
     return _public(rows, prefixed)
 
 
-def _live_status(host: Any) -> str:
+def _live_status(host: Any, outlier_apart: bool = False) -> str:
+    """UNHEALTHY when a health flag is set (outlier ejection too unless it has its own column), else the
+    EDS health status."""
     health = field(host, "health_status") or {}
     for flag in (
         "failed_active_health_check",
-        "failed_outlier_check",
+        *(() if outlier_apart else ("failed_outlier_check",)),
         "failed_active_degraded_check",
         "pending_dynamic_removal",
         "pending_active_hc",
@@ -173,7 +176,8 @@ def status_rows_and_objects(clusters_json: Any, flt: EndpointFilter | None = Non
         for host in field(cluster, "host_statuses") or ():
             addr = field(host, "address")
             row = _row([format_address(addr)], int(path(addr, "socket_address", "port_value") or 0),
-                       _live_status(host), locality(field(host, "locality")), str(field(cluster, "name", "")))
+                       _live_status(host, True), locality(field(host, "locality")),
+                       str(field(cluster, "name", "")))
             row["outlierCheck"] = _outlier(host)
             if flt.matches(row):
                 rows.append(row)
