@@ -206,7 +206,7 @@ def iptables(
     from meshctl.inject import iptables as ipt
     from meshctl.inject.annotations import INIT_NAME
     from meshctl.inject.engine import pod_template
-    from meshctl.inject.podspec import capture_for
+    from meshctl.inject.podspec import capture_for_template
 
     render = ipt.render_save if fmt == "save" else ipt.render_restore
     targets = _iptables_targets(pod, filename, namespace, kubeconfig, context, timeout)
@@ -223,7 +223,7 @@ def iptables(
         else:
             values = values or _values(injection_config, mesh_config, values_file, None, False, use_kube,
                                        kubeconfig, context, timeout, istio_namespace)
-            cfg = capture_for(tpl.get("metadata") or {}, values)
+            cfg = capture_for_template(tpl, values)
         header = f"# {res.friendly_name()}\n" if len(targets) > 1 else ""
         chunks.append(header + (render(cfg) or "# no traffic capture (interception mode NONE)\n"))
     emit("".join(chunks))
@@ -251,7 +251,10 @@ def kube_inject(
 
     values = _values(injection_config, mesh_config, values_file, revision, native_sidecar, use_kube,
                      kubeconfig, context, timeout, istio_namespace)
-    parts = [inject_text(read_text(p), p, values) for p in expand_paths(filename)]
+    warnings: list[str] = []
+    parts = [inject_text(read_text(p), p, values, warnings) for p in expand_paths(filename)]
+    for warning in warnings:
+        note(f"Warning: {warning}")
     text = "---\n".join(p for p in parts if p)
     if output_file:
         try:

@@ -11,31 +11,13 @@ import json
 from typing import Any
 
 from meshctl.inject import annotations as a
-from meshctl.inject.podspec import (
-    Obj,
-    Workload,
-    capture_for,
-    init_container,
-    proxy_container,
-    proxy_overrides,
-    template,
-)
-from meshctl.sources.shape import POD_TEMPLATE_PATHS as TEMPLATE_PATHS
+from meshctl.inject import overrides, probes, templates
+from meshctl.inject.metadata import PROM_ENV, finish, go_defaults
+from meshctl.inject.podspec import Obj, Pod, Workload, template
+from meshctl.inject.validate import check_annotations
+from meshctl.inject.workloads import pod_template, set_pod_template, workload_of
 
-PROM_PATH_VALUE = "/stats/prometheus"
-PROM_ENV = "ISTIO_PROMETHEUS_ANNOTATIONS"
-_INJECTED_CONTAINERS = (a.PROXY_NAME, a.INIT_NAME, "istio-validation")
-
-
-def pod_template(obj: Obj) -> Obj | None:
-    """The object's pod template (the pod itself for a Pod), or None for other kinds."""
-    path = TEMPLATE_PATHS.get(str(obj.get("kind", "")))
-    if path is None:
-        return None
-    node: Any = obj
-    for part in path:
-        node = node.get(part) if isinstance(node, dict) else None
-    return node if isinstance(node, dict) else None
+_INJECTED_CONTAINERS = (a.PROXY_NAME, a.INIT_NAME, "istio-validation", "grpc-bootstrap-init")
 
 
 def is_injected(template_obj: Obj) -> bool:
@@ -83,6 +65,8 @@ def uninject(meta: Obj, spec: Obj) -> None:
     """Undo a previous injection in place: containers, volumes, status and prometheus annotations."""
     ann = meta.get("annotations") or {}
     status: Obj = {}
+    if a.STATUS not in ann:
+        return
     if a.STATUS in ann:
         try:
             status = json.loads(str(ann[a.STATUS])) or {}
@@ -91,10 +75,13 @@ def uninject(meta: Obj, spec: Obj) -> None:
         if not isinstance(status, dict) or not isinstance(status.get("volumes") or [], list):
             status = {}
     volumes = set(status.get("volumes") or []) | {v["name"] for v in template("volumes")}
+    injected = set(_INJECTED_CONTAINERS) | {str(n) for n in status.get("initContainers") or []}
+    if status.get("containers") == [a.PROXY_NAME]:
+        injected.add(a.PROXY_NAME)
     prom = _old_prometheus(spec)
     for key in ("containers", "initContainers"):
         if key in spec:
-            spec[key] = [c for c in spec[key] or [] if c.get("name") not in _INJECTED_CONTAINERS]
+            spec[key] = [c for c in spec[key] or [] if c.get("name") not in injected]
     if not spec.get("initContainers"):
         spec.pop("initContainers", None)
     if "volumes" in spec:
@@ -109,73 +96,105 @@ def uninject(meta: Obj, spec: Obj) -> None:
                 ann[f"prometheus.io/{short}"] = prom[short]
 
 
-def _prometheus(ann: Obj, status_port: str) -> str | None:
-    """Set Istio's scrape annotations; return the app's own ones (JSON) for the proxy's env."""
-    if str(ann.get(a.PROM_SCRAPE, "")).lower() == "false":
-        return None
-    ours = {"scrape": "true", "port": status_port, "path": PROM_PATH_VALUE}
-    app = {k: str(ann[f"prometheus.io/{k}"]) for k in ("scrape", "port", "path")
-           if f"prometheus.io/{k}" in ann}
-    for key, value in ours.items():
-        ann[f"prometheus.io/{key}"] = value
-    if not app or all(app.get(k, ours[k]) == ours[k] for k in ("port", "path")):
-        return None
-    return json.dumps(app, separators=(",", ":"))
-
-
-def _status(init: list[Obj], containers: list[Obj], revision: str) -> str:
-    doc = {"initContainers": [c["name"] for c in init] or None,
-           "containers": [c["name"] for c in containers] or None,
-           "volumes": [v["name"] for v in template("volumes")],
-           "imagePullSecrets": None, "revision": revision}
-    return json.dumps(doc, separators=(",", ":"))
-
-
 def _native(ann: Obj, default: bool) -> bool:
     value = str(ann.get(a.NATIVE_SIDECAR, "")).strip().lower()
     return default if value not in ("true", "false") else value == "true"
 
 
+def _take_user_containers(spec: Obj, written: dict[str, set[str]], ann: Obj) -> dict[str, list[Obj]]:
+    """The user's versions of containers the templates write; moved to the list the template uses."""
+    found = overrides.recorded(ann)
+    if found is not None:
+        return found
+    found = {}
+    for key, other in (("containers", "initContainers"), ("initContainers", "containers")):
+        for name in sorted(written.get(key, set())):
+            here = [c for c in spec.get(key) or [] if c.get("name") == name]
+            there = [c for c in spec.get(other) or [] if c.get("name") == name]
+            if not here and there and name not in written.get(other, set()):
+                spec[other] = [c for c in spec[other] if c.get("name") != name]
+                here = there
+            found.setdefault(key, []).extend(overrides.user_fields(c) for c in here)
+    return {k: v for k, v in found.items() if v}
+
+
+def _user_proxy(spec: Obj, ann: Obj) -> Obj:
+    recorded = overrides.recorded(ann) or {}
+    pool = [*(recorded.get("containers") or []), *(recorded.get("initContainers") or []),
+            *(spec.get("containers") or []), *(spec.get("initContainers") or [])]
+    return next((dict(c) for c in pool if c.get("name") == a.PROXY_NAME), {})
+
+
+def _move(items: list[Obj], name: str, first: bool) -> list[Obj]:
+    picked = [c for c in items if c.get("name") == name]
+    rest = [c for c in items if c.get("name") != name]
+    return [*picked, *rest] if first else [*rest, *picked]
+
+
+def reorder(spec: Obj, hold: bool) -> None:
+    """istio-proxy last (first when the app waits for it); istio-init first for native sidecars, else last."""
+    if spec.get("containers"):
+        spec["containers"] = _move(spec["containers"], a.PROXY_NAME, hold)
+    inits = list(spec.get("initContainers") or [])
+    if not inits:
+        return
+    if any(c.get("name") == a.PROXY_NAME for c in inits):
+        for name in ("enable-core-dump", a.PROXY_NAME, "istio-validation", a.INIT_NAME):
+            inits = _move(inits, name, True)
+    else:
+        for name in (a.INIT_NAME, "istio-validation", "enable-core-dump"):
+            inits = _move(inits, name, False)
+    spec["initContainers"] = inits
+
+
+def _proxy_runs_as_root(spec: Obj) -> None:
+    """TPROXY needs the proxy to run as root, whatever uid the user asked for."""
+    for c in [*(spec.get("containers") or []), *(spec.get("initContainers") or [])]:
+        if c.get("name") == a.PROXY_NAME and isinstance(c.get("securityContext"), dict):
+            c["securityContext"]["runAsUser"] = 0
+
+
+def _add_probers(spec: Obj, probers: str) -> None:
+    for c in [*(spec.get("containers") or []), *(spec.get("initContainers") or [])]:
+        if c.get("name") == a.PROXY_NAME:
+            env = [e for e in c.get("env") or [] if e.get("name") != probes.PROBERS_ENV]
+            c["env"] = [*env, {"name": probes.PROBERS_ENV, "value": probers}]
+
+
 def inject_template(template_obj: Obj, values: Any, workload: Workload) -> Obj:
     """A pod template with the sidecar injected (``values``: InjectionValues)."""
     out = copy.deepcopy(template_obj)
-    meta: Obj = out.setdefault("metadata", {}) or {}
-    out["metadata"] = meta
+    meta: Obj = out.get("metadata") or {}
     spec: Obj = out.get("spec") or {}
-    out["spec"] = spec
     uninject(meta, spec)
     ann: Obj = dict(meta.get("annotations") or {})
-    labels: Obj = dict(meta.get("labels") or {})
-    proxy = {**values.proxy_defaults, **proxy_overrides(ann)}
-    native = _native(ann, values.native_sidecar)
-    hold = bool(proxy.get("holdApplicationUntilProxyStarts")) and not native
-    capture = capture_for({"annotations": ann}, values)
-    app = list(spec.get("containers") or [])
-    if app:
-        ann.setdefault(a.DEFAULT_CONTAINER, app[0].get("name"))
-        ann.setdefault(a.DEFAULT_LOGS_CONTAINER, app[0].get("name"))
-    prom = _prometheus(ann, str(proxy.get("statusPort") or values.status_port))
-    sidecar = proxy_container({"annotations": ann}, spec, values, workload, proxy, native, hold,
-                              proxy_overrides(ann))
-    if prom:
-        sidecar["env"].append({"name": PROM_ENV, "value": prom})
-    init = [] if capture.mode.upper() == "NONE" else [init_container(capture, {"annotations": ann}, values)]
-    if native:
-        init.append(sidecar)
-    spec["initContainers"] = [*init, *(spec.get("initContainers") or [])]
-    containers = [] if native else [sidecar]
-    spec["containers"] = [*containers, *app] if hold else [*app, *containers]
-    spec["volumes"] = [*(spec.get("volumes") or []), *template("volumes")]
-    if not spec["initContainers"]:
-        spec.pop("initContainers")
-    ann[a.REV] = values.revision
-    ann[a.STATUS] = _status(init, containers, values.revision)
-    labels[a.TLS_MODE] = "istio"
-    labels[a.CANONICAL_NAME] = a.canonical_name(labels, workload.name)
-    labels[a.CANONICAL_REVISION] = a.canonical_revision(labels)
-    meta["annotations"] = dict(sorted(ann.items()))
-    meta["labels"] = dict(sorted(labels.items()))
-    return out
+    meta["annotations"] = ann
+    meta["labels"] = dict(meta.get("labels") or {})
+    check_annotations(ann)
+    pod = Pod(meta, spec, values, workload, _native(ann, values.native_sidecar), _user_proxy(spec, ann))
+    names = templates.names(ann, values)
+    fragments = [templates.fragment(name, pod) for name in names]
+    written = templates.written(fragments)
+    users = _take_user_containers(spec, written, ann)
+    merged: Obj = {"metadata": meta, "spec": spec}
+    for frag in fragments:
+        merged = overrides.strategic_merge(merged, frag)
+    meta, spec = merged["metadata"], merged["spec"]
+    ann = meta.setdefault("annotations", {})
+    rewrite = probes.enabled(ann, values.flag("sidecarInjectorWebhook.rewriteAppHTTPProbe", True))
+    if rewrite and pod.status_port:
+        found = probes.rewrite(spec, pod.status_port)
+        if found:
+            _add_probers(spec, found)
+    overrides.reapply(spec, users)
+    if pod.tproxy:
+        _proxy_runs_as_root(spec)
+    note = overrides.record(users)
+    if note and overrides.ANNOTATION not in ann:
+        ann[overrides.ANNOTATION] = note
+    reorder(spec, pod.hold)
+    finish(meta, spec, fragments, values)
+    return {**out, "metadata": meta, "spec": spec}
 
 
 def not_injected_reason(template_obj: Obj) -> str | None:
@@ -194,26 +213,20 @@ def should_inject(template_obj: Obj) -> bool:
     return not_injected_reason(template_obj) is None
 
 
-def workload_of(obj: Obj) -> Workload:
-    """The workload identity of an object with a pod template."""
-    meta = obj.get("metadata") or {}
-    name = str(meta.get("name") or meta.get("generateName") or "")
-    return Workload(str(obj.get("apiVersion", "v1")), str(obj.get("kind", "Pod")), name,
-                    str(meta.get("namespace") or "default"))
+def inject_object(obj: Obj, values: Any, warnings: list[str] | None = None) -> Obj | None:
+    """The object with its pod template injected, or None when it has none or opts out.
 
-
-def inject_object(obj: Obj, values: Any) -> Obj | None:
-    """The object with its pod template injected, or None when it has none or opts out."""
+    ``warnings`` collects why a pod template was left alone when the reason deserves a word
+    (the host network, as istioctl warns)."""
     tpl = pod_template(obj)
-    if tpl is None or not should_inject(tpl):
+    if tpl is None:
+        return None
+    reason = not_injected_reason(tpl)
+    if reason is not None:
+        if warnings is not None and (tpl.get("spec") or {}).get("hostNetwork"):
+            meta = obj.get("metadata") or {}
+            warnings.append(f"{obj.get('kind')} {meta.get('name') or meta.get('generateName') or ''}: not "
+                            "injected, because the pod uses the host network")
         return None
     injected = inject_template(tpl, values, workload_of(obj))
-    out = copy.deepcopy(obj)
-    path = TEMPLATE_PATHS[str(obj["kind"])]
-    if not path:
-        return {**out, "metadata": injected["metadata"], "spec": injected["spec"]}
-    node = out
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = injected
-    return out
+    return go_defaults(set_pod_template(copy.deepcopy(obj), injected))

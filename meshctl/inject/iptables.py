@@ -20,7 +20,10 @@ ISTIO_CHAINS = ("ISTIO_INBOUND", "ISTIO_REDIRECT", "ISTIO_IN_REDIRECT", "ISTIO_O
 _FLAGS = {"-p": "outbound_port", "-z": "inbound_port", "-u": "proxy_uid", "-g": "proxy_gid",
           "-m": "mode", "-i": "include_ip_ranges", "-x": "exclude_ip_ranges",
           "-b": "include_inbound_ports", "-d": "exclude_inbound_ports",
-          "-o": "exclude_outbound_ports", "-q": "include_outbound_ports", "-k": "kubevirt_interfaces"}
+          "-o": "exclude_outbound_ports", "-q": "include_outbound_ports", "-k": "kubevirt_interfaces",
+          "-c": "exclude_interfaces"}
+EXCLUDE_INTERFACES = "traffic.sidecar.istio.io/excludeInterfaces"
+REROUTE_INTERFACES = "istio.io/reroute-virtual-interfaces"
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,9 @@ class CaptureConfig:
     exclude_outbound_ports: str | None = None
     include_outbound_ports: str | None = None
     kubevirt_interfaces: str | None = None
+    exclude_interfaces: str | None = None
     log_output_level: str = "default:info"
+    user_excluded_inbound: str = ""
 
     def to_args(self) -> list[str]:
         """The istio-init container's ``args``, in Istio's order."""
@@ -47,7 +52,7 @@ class CaptureConfig:
                 "-m", self.mode, "-i", self.include_ip_ranges, "-x", self.exclude_ip_ranges,
                 "-b", self.include_inbound_ports, "-d", self.exclude_inbound_ports]
         for flag, value in (("-o", self.exclude_outbound_ports), ("-q", self.include_outbound_ports),
-                            ("-k", self.kubevirt_interfaces)):
+                            ("-k", self.kubevirt_interfaces), ("-c", self.exclude_interfaces)):
             if value is not None:
                 args += [flag, value]
         return [*args, f"--log_output_level={self.log_output_level}"]
@@ -58,30 +63,39 @@ class CaptureConfig:
         return self.proxy_gid or self.proxy_uid
 
 
-def excluded_inbound(status_port: str, user_ports: str) -> str:
-    """``-d``: Envoy's 15090 and 15021, the user's ports, then the status port once."""
-    ports = [p for p in split(user_ports)]
+def user_excluded(status_port: str, user_ports: str) -> str:
+    """The user's excluded inbound ports, then the status port once (unless 0)."""
+    ports = split(user_ports)
     if status_port and status_port != "0" and status_port not in ports:
         ports.append(status_port)
-    return ",".join(["15090", "15021", *ports])
+    return ",".join(ports)
+
+
+def excluded_inbound(status_port: str, user_ports: str) -> str:
+    """``-d``: Envoy's 15090 and 15021, the user's ports, then the status port once."""
+    return ",".join(["15090", "15021", *split(user_excluded(status_port, user_ports))])
 
 
 def for_pod(annotations: Mapping[str, str], values: InjectionValues,
-            interception_mode: str = "REDIRECT") -> CaptureConfig:
+            interception_mode: str = "REDIRECT", proxy_uid: str = "1337",
+            status: int | None = None) -> CaptureConfig:
     """The capture settings for a pod: its annotations over the mesh's values."""
     ann = annotations
-    status_port = str(ann.get(a.STATUS_PORT, values.status_port))
+    status_port = str(ann.get(a.STATUS_PORT, values.status_port) if status is None else status)
     exclude_out = ann.get(a.EXCLUDE_OUTBOUND_PORTS, values.exclude_outbound_ports or None)
+    user_in = str(ann.get(a.EXCLUDE_INBOUND_PORTS, values.exclude_inbound_ports))
     return CaptureConfig(
+        proxy_uid=proxy_uid,
+        user_excluded_inbound=user_excluded(status_port, user_in),
+        exclude_interfaces=ann.get(EXCLUDE_INTERFACES) or None,
         mode=str(ann.get(a.INTERCEPTION_MODE, interception_mode)),
         include_ip_ranges=str(ann.get(a.INCLUDE_OUTBOUND_IP_RANGES, values.include_ip_ranges)),
         exclude_ip_ranges=str(ann.get(a.EXCLUDE_OUTBOUND_IP_RANGES, values.exclude_ip_ranges)),
         include_inbound_ports=str(ann.get(a.INCLUDE_INBOUND_PORTS, values.include_inbound_ports)),
-        exclude_inbound_ports=excluded_inbound(status_port, str(ann.get(a.EXCLUDE_INBOUND_PORTS,
-                                                                    values.exclude_inbound_ports))),
+        exclude_inbound_ports=excluded_inbound(status_port, user_in),
         exclude_outbound_ports=None if exclude_out is None else str(exclude_out),
         include_outbound_ports=ann.get(a.INCLUDE_OUTBOUND_PORTS),
-        kubevirt_interfaces=ann.get(a.KUBEVIRT_INTERFACES),
+        kubevirt_interfaces=ann.get(REROUTE_INTERFACES) or ann.get(a.KUBEVIRT_INTERFACES),
         log_output_level=values.log_output_level,
     )
 

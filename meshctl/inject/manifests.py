@@ -68,7 +68,8 @@ def dump(obj: Any) -> str:
     return yaml.dump(obj, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=1 << 16)
 
 
-def inject_value(value: Any, values: InjectionValues, where: str = "input") -> Any | None:
+def inject_value(value: Any, values: InjectionValues, where: str = "input",
+                 warnings: list[str] | None = None) -> Any | None:
     """The injected form of a parsed document, or None when nothing in it changes.
 
     InputError (naming ``where`` and the field) when an object has the wrong shape."""
@@ -76,17 +77,18 @@ def inject_value(value: Any, values: InjectionValues, where: str = "input") -> A
         return None
     kind = value.get("kind")
     if isinstance(kind, str) and kind.endswith("List") and "items" in value:
-        items = [inject_value(item, values, where) for item in list_items(value, where)]
+        items = [inject_value(item, values, where, warnings) for item in list_items(value, where)]
         if all(i is None for i in items):
             return None
         merged = [new if new is not None else old for new, old in zip(items, value["items"], strict=True)]
         return {**value, "items": merged}
     if kind:
         check_object(value, where)
-    return inject_object(value, values)
+    return inject_object(value, values, warnings)
 
 
-def inject_documents(text: str, path: str, values: InjectionValues) -> list[str]:
+def inject_documents(text: str, path: str, values: InjectionValues,
+                     warnings: list[str] | None = None) -> list[str]:
     """Each document of the stream, injected where it has a pod template."""
     if text.lstrip().startswith(("{", "[")):
         try:
@@ -95,12 +97,12 @@ def inject_documents(text: str, path: str, values: InjectionValues) -> list[str]
             raise InputError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from exc
         except RecursionError:
             raise InputError(f"{path}: JSON nested too deeply") from None
-        new = inject_value(value, values, f"{path}:1")
+        new = inject_value(value, values, f"{path}:1", warnings)
         return [dump(new if new is not None else value)]
     out = []
     for doc in split_documents(text):
         where = f"{path}:{doc.first_line}"
-        new = inject_value(_load(doc.text, where), values, where)
+        new = inject_value(_load(doc.text, where), values, where, warnings)
         if new is not None:
             out.append(dump(new))
         elif doc.text.strip():
@@ -108,6 +110,6 @@ def inject_documents(text: str, path: str, values: InjectionValues) -> list[str]
     return out
 
 
-def inject_text(text: str, path: str, values: InjectionValues) -> str:
+def inject_text(text: str, path: str, values: InjectionValues, warnings: list[str] | None = None) -> str:
     """kube-inject's output for one file: the documents joined by ``---``."""
-    return "---\n".join(inject_documents(text, path, values))
+    return "---\n".join(inject_documents(text, path, values, warnings))

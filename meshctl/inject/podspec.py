@@ -1,10 +1,14 @@
-"""Inject one pod template: pure, (metadata, spec) in, new (metadata, spec) out."""
+"""The ``sidecar`` template: what Istio's injector adds to a pod, as a fragment merged over it.
+
+``sidecar_fragment`` is pure: a :class:`Pod` (the pod being injected and everything
+derived from values, mesh config and annotations) in, a pod fragment out.
+"""
 
 from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -15,8 +19,11 @@ from meshctl.errors import InputError
 from meshctl.inject import annotations as a
 from meshctl.inject.iptables import CaptureConfig, for_pod
 from meshctl.inject.values import InjectionValues, proxy_config_json
+from meshctl.mesh import deep_merge
 
 Obj = dict[str, Any]
+VALIDATION_NAME = "istio-validation"
+MULTUS = "k8s.v1.cni.cncf.io/networks"
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,13 @@ class Workload:
     kind: str
     name: str
     namespace: str = "default"
+    #: ``service.istio.io/workload-name`` when the pod's labels set it.
+    label_name: str = ""
+
+    @property
+    def workload_name(self) -> str:
+        """ISTIO_META_WORKLOAD_NAME: the label when set, else the workload's name."""
+        return self.label_name or self.name
 
     @property
     def owner(self) -> str:
@@ -59,8 +73,68 @@ def proxy_overrides(annotations: dict[str, str]) -> Obj:
     return data
 
 
-def proxy_resources(annotations: dict[str, str], values: InjectionValues) -> Obj:
-    """Proxy resources: the proxyCPU/proxyMemory(-Limit) annotations, or the mesh's defaults."""
+@dataclass
+class Pod:
+    """The pod being injected and what the injector derived for it."""
+
+    meta: Obj
+    spec: Obj
+    values: InjectionValues
+    workload: Workload
+    native: bool
+    user_proxy: Obj = field(default_factory=dict)
+
+    @property
+    def ann(self) -> Obj:
+        """The pod's annotations (live)."""
+        return self.meta.setdefault("annotations", {})
+
+    @property
+    def proxy_config_env(self) -> Obj:
+        """PROXY_CONFIG: the mesh's ``defaultConfig`` as given, then the pod's annotation."""
+        return deep_merge(dict(self.values.mesh.get("defaultConfig") or {}), proxy_overrides(self.ann))
+
+    @property
+    def proxy(self) -> Obj:
+        """The effective proxy config (meshctl's defaults, the mesh's, the pod's)."""
+        return deep_merge(self.values.proxy_defaults, proxy_overrides(self.ann))
+
+    @property
+    def mode(self) -> str:
+        """The interception mode (annotation, then proxy config)."""
+        return str(self.ann.get(a.INTERCEPTION_MODE) or self.proxy.get("interceptionMode") or "REDIRECT")
+
+    @property
+    def status_port(self) -> int:
+        """The agent's status port (annotation, then values)."""
+        return int(str(self.ann.get(a.STATUS_PORT, self.values.value("global.proxy.statusPort", 15020))))
+
+    @property
+    def hold(self) -> bool:
+        """holdApplicationUntilProxyStarts from values or proxy config."""
+        return bool(self.proxy.get("holdApplicationUntilProxyStarts")) or \
+            self.values.flag("global.proxy.holdApplicationUntilProxyStarts")
+
+    @property
+    def tproxy(self) -> bool:
+        """Whether capture uses TPROXY (the proxy then runs as root with NET_ADMIN)."""
+        return self.mode == "TPROXY"
+
+    @property
+    def proxy_uid(self) -> str:
+        """The uid istio-iptables exempts: the user's ``runAsUser`` on istio-proxy, else 1337."""
+        ctx = self.user_proxy.get("securityContext") or {}
+        return str(ctx.get("runAsUser") or "1337")
+
+    @property
+    def proxy_gid(self) -> str:
+        """The proxy's group: the user's ``runAsGroup`` on istio-proxy, else 1337."""
+        ctx = self.user_proxy.get("securityContext") or {}
+        return str(ctx.get("runAsGroup") or "1337")
+
+
+def proxy_resources(annotations: Obj, values: InjectionValues) -> Obj:
+    """Proxy resources: the proxyCPU/proxyMemory(-Limit) annotations, or the values'."""
     keys = {("requests", "cpu"): a.PROXY_CPU, ("requests", "memory"): a.PROXY_MEMORY,
             ("limits", "cpu"): a.PROXY_CPU_LIMIT, ("limits", "memory"): a.PROXY_MEMORY_LIMIT}
     if not any(k in annotations for k in keys.values()):
@@ -84,76 +158,225 @@ def pod_ports_env(containers: list[Obj]) -> str:
     return f"[{body}\n]"
 
 
-def _env(meta: Obj, spec: Obj, values: InjectionValues, workload: Workload,
-         proxy: Obj, mode: str, overrides: Obj) -> list[Obj]:
-    containers = spec.get("containers") or []
+def app_containers(spec: Obj) -> list[Obj]:
+    """The pod's own containers (not istio-proxy)."""
+    return [c for c in spec.get("containers") or [] if c.get("name") != a.PROXY_NAME]
+
+
+def _env_var(name: str, value: str) -> Obj:
+    """An env var; an empty value is left out, as Go writes it."""
+    return {"name": name, "value": value} if value else {"name": name}
+
+
+def proxy_env(pod: Pod) -> list[Obj]:
+    """istio-proxy's environment."""
+    values = pod.values
+    apps = app_containers(pod.spec)
     env: list[Obj] = [{"name": "PILOT_CERT_PROVIDER", "value": values.pilot_cert_provider},
                       {"name": "CA_ADDR", "value": values.ca_addr}, *template("fieldEnv"),
-                      {"name": "PROXY_CONFIG", "value": proxy_config_json(overrides)},
-                      {"name": "ISTIO_META_POD_PORTS", "value": pod_ports_env(containers)},
-                      {"name": "ISTIO_META_APP_CONTAINERS",
-                       "value": ",".join(str(c.get("name") or "") for c in containers)},
+                      {"name": "PROXY_CONFIG", "value": proxy_config_json(pod.proxy_config_env)},
+                      {"name": "ISTIO_META_POD_PORTS", "value": pod_ports_env(apps)},
+                      _env_var("ISTIO_META_APP_CONTAINERS", ",".join(str(c.get("name")) for c in apps)),
                       *template("memoryEnv"),
                       {"name": "ISTIO_META_CLUSTER_ID", "value": values.cluster_id}, *template("nodeEnv"),
-                      {"name": "ISTIO_META_INTERCEPTION_MODE", "value": mode}]
+                      {"name": "ISTIO_META_INTERCEPTION_MODE", "value": pod.mode}]
     if values.network:
         env.append({"name": "ISTIO_META_NETWORK", "value": values.network})
-    env += [{"name": "ISTIO_META_WORKLOAD_NAME", "value": workload.name},
-            {"name": "ISTIO_META_OWNER", "value": workload.owner},
+    env += [{"name": "ISTIO_META_WORKLOAD_NAME", "value": pod.workload.workload_name},
+            {"name": "ISTIO_META_OWNER", "value": pod.workload.owner},
             {"name": "ISTIO_META_MESH_ID", "value": values.effective_mesh_id},
             {"name": "TRUST_DOMAIN", "value": values.trust_domain}]
-    env += [{"name": str(k), "value": str(v)} for k, v in (proxy.get("proxyMetadata") or {}).items()]
+    if str((values.mesh.get("inboundTrafficPolicy") or {}).get("mode", "")).upper() == "LOCALHOST":
+        env.append({"name": "REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION", "value": "true"})
+    env += [{"name": str(k), "value": str(v)} for k, v in (pod.proxy.get("proxyMetadata") or {}).items()]
     return env
 
 
-def proxy_container(meta: Obj, spec: Obj, values: InjectionValues, workload: Workload,
-                    proxy: Obj, native: bool, hold: bool, overrides: Obj) -> Obj:
-    """The istio-proxy container."""
-    ann = meta.get("annotations") or {}
-    mode = str(ann.get(a.INTERCEPTION_MODE, proxy.get("interceptionMode") or "REDIRECT"))
-    log_level = ann.get("sidecar.istio.io/logLevel", values.log_level)
-    component_level = ann.get("sidecar.istio.io/componentLogLevel", values.component_log_level)
+def readiness_probe(pod: Pod) -> Obj:
+    """The agent's readiness probe, tuned by the readiness annotations or values."""
+    def setting(short: str, key: str, default: int) -> int:
+        return int(str(pod.ann.get(f"readiness.status.sidecar.istio.io/{short}",
+                                    pod.values.value(f"global.proxy.{key}", default))))
+
+    probe = template("readinessProbe")
+    delay = setting("initialDelaySeconds", "readinessInitialDelaySeconds", 0)
+    if delay:
+        probe["initialDelaySeconds"] = delay
+    probe["periodSeconds"] = setting("periodSeconds", "readinessPeriodSeconds", 15)
+    probe["failureThreshold"] = setting("failureThreshold", "readinessFailureThreshold", 4)
+    return probe
+
+
+def proxy_security_context(pod: Pod) -> Obj:
+    """Non-root and read-only; root with NET_ADMIN under TPROXY; privileged when values say so."""
+    ctx = template("proxySecurityContext")
+    if pod.values.flag("global.proxy.privileged"):
+        ctx["privileged"] = True
+        ctx["allowPrivilegeEscalation"] = True
+    if pod.tproxy:
+        ctx["capabilities"]["add"] = ["NET_ADMIN"]
+        ctx["runAsNonRoot"] = False
+        ctx["runAsUser"] = 0
+    return ctx
+
+
+def proxy_args(pod: Pod, kind: str = "sidecar") -> list[str]:
+    """pilot-agent's arguments."""
+    values = pod.values
+    level = pod.ann.get("sidecar.istio.io/logLevel", values.log_level)
+    component = pod.ann.get("sidecar.istio.io/componentLogLevel", values.component_log_level)
+    args = ["proxy", kind, "--domain", f"$(POD_NAMESPACE).svc.{values.cluster_domain}",
+            f"--proxyLogLevel={level}", f"--proxyComponentLogLevel={component}",
+            f"--log_output_level={values.log_output_level}"]
+    concurrency = pod.proxy.get("concurrency")
+    if isinstance(concurrency, int) and concurrency > 0:
+        args += ["--concurrency", str(concurrency)]
+    return args
+
+
+def user_mounts(pod: Pod, key: str) -> list[Obj]:
+    """``sidecar.istio.io/userVolume`` / ``userVolumeMount`` (JSON list or map of name -> item)."""
+    text = pod.ann.get(f"sidecar.istio.io/{key}")
+    if not text:
+        return []
+    try:
+        data = json.loads(str(text))
+    except ValueError as exc:
+        raise InputError(f"annotation sidecar.istio.io/{key} is not valid JSON: {exc}") from None
+    if isinstance(data, dict):
+        return [{"name": k, **v} for k, v in data.items() if isinstance(v, dict)]
+    return [v for v in data if isinstance(v, dict)] if isinstance(data, list) else []
+
+
+def proxy_container(pod: Pod) -> Obj:
+    """The istio-proxy container of the sidecar template."""
+    values = pod.values
     container: Obj = {
         "name": a.PROXY_NAME,
-        "image": str(ann.get(a.PROXY_IMAGE, values.proxy_image)),
-        "args": ["proxy", "sidecar", "--domain", f"$(POD_NAMESPACE).svc.{values.cluster_domain}",
-                 f"--proxyLogLevel={log_level}", f"--proxyComponentLogLevel={component_level}",
-                 f"--log_output_level={values.log_output_level}"],
-        "env": _env(meta, spec, values, workload, proxy, mode, overrides),
+        "image": str(pod.ann.get(a.PROXY_IMAGE, values.proxy_image)),
+        "args": proxy_args(pod),
+        "env": proxy_env(pod),
         "ports": template("proxyPorts"),
-        "readinessProbe": template("readinessProbe"),
-        "startupProbe": template("startupProbe"),
-        "resources": proxy_resources(ann, values),
-        "securityContext": template("proxySecurityContext"),
+        "resources": proxy_resources(pod.ann, values),
+        "securityContext": proxy_security_context(pod),
         "volumeMounts": template("volumeMounts"),
     }
+    if pod.status_port:
+        container["readinessProbe"] = readiness_probe(pod)
+        if values.flag("global.proxy.startupProbe.enabled", True):
+            probe = template("startupProbe")
+            probe["failureThreshold"] = int(values.value("global.proxy.startupProbe.failureThreshold", 600))
+            container["startupProbe"] = probe
+    if values.flag("global.mountMtlsCerts"):
+        container["volumeMounts"].append({"mountPath": "/etc/certs/", "name": "istio-certs", "readOnly": True})
+    container["volumeMounts"] += user_mounts(pod, "userVolumeMount")
     if values.image_pull_policy:
         container["imagePullPolicy"] = values.image_pull_policy
-    if native:
+    if pod.native:
         container["restartPolicy"] = "Always"
-        container["lifecycle"] = template("nativeLifecycle")
-    elif hold:
+        lifecycle = template("nativeLifecycle")
+        lifecycle["preStop"]["exec"]["command"][2] = f"--debug-port={pod.status_port}"
+        container["lifecycle"] = lifecycle
+    elif pod.hold:
         container["lifecycle"] = template("holdLifecycle")
     return container
 
 
-def init_container(capture: CaptureConfig, meta: Obj, values: InjectionValues) -> Obj:
-    """The istio-init container running istio-iptables with ``capture``'s arguments."""
-    ann = meta.get("annotations") or {}
+def capture(pod: Pod) -> CaptureConfig:
+    """istio-iptables' settings for the pod."""
+    return for_pod(pod.ann, pod.values, pod.mode, pod.proxy_uid, pod.status_port)
+
+
+def init_container(pod: Pod) -> Obj | None:
+    """istio-init (or istio-validation under istio-cni), or None when nothing is captured."""
+    if pod.mode == "NONE":
+        return None
+    values = pod.values
+    cfg = capture(pod)
+    args = cfg.to_args()
+    if values.cni:
+        args += ["--run-validation", "--skip-rule-apply"]
     container: Obj = {
-        "name": a.INIT_NAME,
-        "image": str(ann.get(a.PROXY_IMAGE, values.proxy_image)),
-        "args": capture.to_args(),
-        "resources": proxy_resources(ann, values),
-        "securityContext": template("initSecurityContext"),
+        "name": VALIDATION_NAME if values.cni else a.INIT_NAME,
+        "image": str(pod.ann.get(a.PROXY_IMAGE, values.init_image)),
+        "args": args,
+        "resources": proxy_resources(pod.ann, values),
+        "securityContext": template("validationSecurityContext" if values.cni else "initSecurityContext"),
     }
+    if values.cni:
+        container["securityContext"]["runAsUser"] = int(pod.proxy_uid)
+        container["securityContext"]["runAsGroup"] = int(pod.proxy_gid)
+    env = [{"name": str(k), "value": str(v)} for k, v in (pod.proxy.get("proxyMetadata") or {}).items()]
+    if env:
+        container["env"] = env
     if values.image_pull_policy:
         container["imagePullPolicy"] = values.image_pull_policy
     return container
 
 
-def capture_for(meta: Obj, values: InjectionValues) -> CaptureConfig:
-    """The istio-iptables settings for a pod template (what istio-init will be given)."""
-    ann = meta.get("annotations") or {}
-    proxy = {**values.proxy_defaults, **proxy_overrides(ann)}
-    return for_pod(ann, values, str(proxy.get("interceptionMode") or "REDIRECT"))
+def _cni_annotations(pod: Pod, cfg: CaptureConfig) -> Obj:
+    """What istio-cni reads from the pod: the capture settings as annotations."""
+    out: Obj = {a.INTERCEPTION_MODE: cfg.mode,
+                a.INCLUDE_OUTBOUND_IP_RANGES: cfg.include_ip_ranges,
+                a.INCLUDE_INBOUND_PORTS: cfg.include_inbound_ports,
+                a.EXCLUDE_INBOUND_PORTS: cfg.user_excluded_inbound}
+    optional = {a.EXCLUDE_OUTBOUND_IP_RANGES: cfg.exclude_ip_ranges,
+                a.EXCLUDE_OUTBOUND_PORTS: cfg.exclude_outbound_ports,
+                a.INCLUDE_OUTBOUND_PORTS: cfg.include_outbound_ports,
+                a.KUBEVIRT_INTERFACES: cfg.kubevirt_interfaces,
+                "traffic.sidecar.istio.io/excludeInterfaces": cfg.exclude_interfaces}
+    out.update({k: v for k, v in optional.items() if v})
+    if pod.values.cni_provider == "multus":
+        current = str(pod.ann.get(MULTUS) or "").strip()
+        if "istio-cni" not in current:
+            out[MULTUS] = f"{current}, default/istio-cni" if current else "default/istio-cni"
+    return out
+
+
+def volumes(pod: Pod) -> list[Obj]:
+    """The sidecar's volumes (and the mTLS cert secret and user volumes when asked for)."""
+    out = template("volumes")
+    if pod.values.flag("global.mountMtlsCerts"):
+        out.append({"name": "istio-certs", "secret": {"optional": True, "secretName": "istio.default"}})
+    return out + user_mounts(pod, "userVolume")
+
+
+def sidecar_fragment(pod: Pod) -> Obj:
+    """The pod fragment the sidecar template adds."""
+    values = pod.values
+    sidecar = proxy_container(pod)
+    init = init_container(pod)
+    inits = [init] if init else []
+    spec: Obj = {"initContainers": [*inits, sidecar] if pod.native else inits,
+                 "containers": [] if pod.native else [sidecar],
+                 "volumes": volumes(pod)}
+    secrets = values.value("global.imagePullSecrets", []) or []
+    if secrets:
+        spec["imagePullSecrets"] = [{"name": s} if isinstance(s, str) else s for s in secrets]
+    ann: Obj = {a.REV: values.revision}
+    apps = app_containers(pod.spec)
+    if apps:
+        ann[a.DEFAULT_CONTAINER] = pod.ann.get(a.DEFAULT_CONTAINER) or apps[0].get("name")
+        ann[a.DEFAULT_LOGS_CONTAINER] = pod.ann.get(a.DEFAULT_LOGS_CONTAINER) or apps[0].get("name")
+    if values.cni and init:
+        ann.update(_cni_annotations(pod, capture(pod)))
+    labels: Obj = {a.TLS_MODE: "istio"}
+    labels.update(canonical_labels(pod))
+    if values.network:
+        labels.setdefault("topology.istio.io/network", values.network)
+    return {"metadata": {"annotations": ann, "labels": labels}, "spec": spec}
+
+
+def canonical_labels(pod: Pod) -> Obj:
+    """service.istio.io/canonical-name and -revision (names cut to 63 characters)."""
+    labels = pod.meta.get("labels") or {}
+    name = a.canonical_name(labels, pod.workload.name)[:63].removesuffix("-")
+    return {a.CANONICAL_NAME: labels.get(a.CANONICAL_NAME) or name,
+            a.CANONICAL_REVISION: a.canonical_revision(labels)}
+
+
+def capture_for_template(template_obj: Obj, values: InjectionValues) -> CaptureConfig:
+    """istio-iptables' settings for a pod template that is not injected yet."""
+    meta = dict(template_obj.get("metadata") or {})
+    spec = dict(template_obj.get("spec") or {})
+    return capture(Pod(meta, spec, values, Workload("v1", "Pod", ""), False))

@@ -8,6 +8,7 @@ they leave out takes meshctl's defaults below.
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,39 @@ class InjectionValues:
     native_sidecar: bool = False
     resources: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_RESOURCES), compare=False)
     proxy_defaults: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: The Helm values and the mesh config exactly as given (before meshctl's defaults).
+    helm: dict[str, Any] = field(default_factory=dict, compare=False)
+    mesh: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def value(self, dotted: str, default: Any = None) -> Any:
+        """A Helm value by dotted path, else ``default`` (the istiod chart's default)."""
+        node: Any = self.helm
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return default
+            node = node[part]
+        return default if node is None else node
+
+    def flag(self, dotted: str, default: bool = False) -> bool:
+        """A boolean Helm value (``true``/``"true"``)."""
+        value = self.value(dotted, default)
+        return value if isinstance(value, bool) else str(value).strip().lower() == "true"
+
+    @property
+    def init_image(self) -> str:
+        """istio-init's image: ``global.proxy_init.image`` (hub/tag added unless it names a registry)."""
+        image = str(self.value("global.proxy_init.image", "") or self.image)
+        return image if "/" in image else f"{self.hub}/{image}:{self.tag}"
+
+    @property
+    def cni(self) -> bool:
+        """Whether istio-cni sets up the pod's traffic capture (istio-validation instead of istio-init)."""
+        return self.flag("istio_cni.enabled") or self.flag("pilot.cni.enabled")
+
+    @property
+    def cni_provider(self) -> str:
+        """``default`` or ``multus``."""
+        return str(self.value("pilot.cni.provider", "") or self.value("cni.provider", "") or "default")
 
     @property
     def proxy_image(self) -> str:
@@ -87,6 +121,17 @@ def _get(tree: dict[str, Any], dotted: str, default: Any) -> Any:
             return default
         node = node[part]
     return default if node is None or node == "" else node
+
+
+def _resources(helm: dict[str, Any]) -> dict[str, Any]:
+    """``global.proxy.resources`` over the chart's defaults; a null quantity removes it."""
+    given = _get(helm, "global.proxy.resources", None)
+    if not isinstance(given, dict):
+        return copy.deepcopy(DEFAULT_RESOURCES)
+    out = deep_merge(DEFAULT_RESOURCES, given)
+    cleaned = {k: {n: q for n, q in (v or {}).items() if q is not None} for k, v in out.items()
+               if isinstance(v, dict)}
+    return {k: v for k, v in cleaned.items() if v}
 
 
 def build_values(helm: dict[str, Any] | None = None, mesh: dict[str, Any] | None = None,
@@ -120,8 +165,10 @@ def build_values(helm: dict[str, Any] | None = None, mesh: dict[str, Any] | None
         status_port=int(_get(h, "global.proxy.statusPort", d.status_port)),
         image_pull_policy=str(_get(h, "global.imagePullPolicy", "")),
         native_sidecar=bool(native_sidecar),
-        resources=dict(_get(h, "global.proxy.resources", DEFAULT_RESOURCES)),
+        resources=_resources(h),
         proxy_defaults=dict(m.get("defaultConfig") or {}),
+        helm=h,
+        mesh=dict(mesh or {}),
     )
 
 

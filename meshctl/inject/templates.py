@@ -1,0 +1,166 @@
+"""Injection templates, chosen by ``inject.istio.io/templates``: sidecar, gateway, grpc-agent, grpc-simple.
+
+Each template is a function from the pod to a pod fragment that is strategically merged
+over it. Templates from the values (``sidecarInjectorWebhook.templates``) are applied
+when they are plain pod YAML; one written with Go template actions cannot be applied by
+meshctl, and saying so is an error rather than an injection without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from meshctl.errors import InputError
+from meshctl.inject import annotations as a
+from meshctl.inject.podspec import (
+    Pod,
+    app_containers,
+    canonical_labels,
+    proxy_args,
+    proxy_env,
+    proxy_resources,
+    readiness_probe,
+    sidecar_fragment,
+    template,
+)
+
+Obj = dict[str, Any]
+ANNOTATION = "inject.istio.io/templates"
+GRPC_BOOTSTRAP = "/etc/istio/proxy/grpc-bootstrap.json"
+GRPC_DATA = "/var/lib/grpc/data/"
+
+
+def gateway_fragment(pod: Pod) -> Obj:
+    """The gateway template: istio-proxy as the router, no traffic capture, no app containers."""
+    values = pod.values
+    container: Obj = {
+        "name": a.PROXY_NAME,
+        "image": str(pod.ann.get(a.PROXY_IMAGE, values.proxy_image)),
+        "args": proxy_args(pod, "router"),
+        "env": proxy_env(pod),
+        "ports": template("proxyPorts"),
+        "securityContext": {"runAsUser": 1337, "runAsGroup": 1337},
+        "volumeMounts": [m for m in template("volumeMounts") if m["name"] != "istio-ca-crl"],
+    }
+    if any(k.startswith("sidecar.istio.io/proxy") and k != a.PROXY_IMAGE for k in pod.ann):
+        container["resources"] = proxy_resources(pod.ann, values)
+    if pod.status_port:
+        container["readinessProbe"] = readiness_probe(pod)
+    if values.image_pull_policy:
+        container["imagePullPolicy"] = values.image_pull_policy
+    vols = [v for v in template("volumes") if v["name"] != "istio-ca-crl"]
+    for vol in vols:
+        if vol["name"] in ("credential-socket", "workload-certs"):
+            vol["emptyDir"] = {}
+    return {"metadata": {"annotations": {a.REV: values.revision}, "labels": canonical_labels(pod)},
+            "spec": {"containers": [container], "volumes": vols,
+                     "securityContext": {"sysctls": [{"name": "net.ipv4.ip_unprivileged_port_start",
+                                                      "value": "0"}]}}}
+
+
+def _grpc_app_env(pod: Pod, bootstrap: str) -> list[Obj]:
+    return [{"name": "GRPC_XDS_BOOTSTRAP", "value": bootstrap},
+            {"name": "GRPC_GO_LOG_VERBOSITY_LEVEL", "value": "99"},
+            {"name": "GRPC_GO_LOG_SEVERITY_LEVEL", "value": "info"}]
+
+
+def _bootstrap_json() -> list[str]:
+    """gRPC's xDS bootstrap: plaintext to istiod, node id and generator from the shell variables."""
+    server = ['"server_uri": "\'${SERVER_URI}\'"', '"channel_creds": [{"type": "insecure"}]',
+              '"server_features" : ["xds_v3"]']
+    node = ['"id": "\'${NODE_ID}\'"', '"metadata": {', '  "GENERATOR": "grpc"', "}"]
+    lines = ["{", '  "xds_servers": [', "    {"]
+    lines += [f"      {item}{',' if i < len(server) - 1 else ''}" for i, item in enumerate(server)]
+    lines += ["    }", "  ],", '  "node": {', f"    {node[0]},", *(f"    {n}" for n in node[1:]), "  }", "}"]
+    return lines
+
+
+def _bootstrap_script(pod: Pod) -> str:
+    """A shell script writing gRPC's xDS bootstrap (plaintext to istiod's port 15010)."""
+    suffix = "" if pod.values.revision in ("", "default") else f"-{pod.values.revision}"
+    domain = pod.values.cluster_domain
+    body = "\n".join(_bootstrap_json())
+    return "\n".join([f'NODE_ID="sidecar~${{INSTANCE_IP}}~${{POD_NAME}}.${{POD_NAMESPACE}}~{domain}"',
+                      f'SERVER_URI="dns:///istiod{suffix}.${{ISTIO_NAMESPACE}}.svc:15010"',
+                      f"echo '\n{body}' > {GRPC_DATA}bootstrap.json"])
+
+
+def grpc_simple_fragment(pod: Pod) -> Obj:
+    """Proxyless gRPC without an agent: an init container writes the bootstrap for the apps."""
+    field_env = [e for e in template("fieldEnv") if e["name"] in ("INSTANCE_IP", "POD_NAME", "POD_NAMESPACE")]
+    order = {"INSTANCE_IP": 0, "POD_NAME": 1, "POD_NAMESPACE": 2}
+    init = {"name": "grpc-bootstrap-init", "image": "busybox:1.28",
+            "volumeMounts": [{"mountPath": GRPC_DATA, "name": "grpc-io-proxyless-bootstrap"}],
+            "env": [*sorted(field_env, key=lambda e: order[e["name"]]),
+                    {"name": "ISTIO_NAMESPACE", "value": f"{pod.values.istio_namespace}\n"}],
+            "command": ["sh", "-c", _bootstrap_script(pod)]}
+    apps = [{"name": c.get("name"), "env": _grpc_app_env(pod, f"{GRPC_DATA}bootstrap.json"),
+             "volumeMounts": [{"mountPath": GRPC_DATA, "name": "grpc-io-proxyless-bootstrap"}]}
+            for c in app_containers(pod.spec)]
+    return {"metadata": {"annotations": {"sidecar.istio.io/rewriteAppHTTPProbers": "false"}},
+            "spec": {"initContainers": [init], "containers": apps,
+                     "volumes": [{"name": "grpc-io-proxyless-bootstrap", "emptyDir": {}}]}}
+
+
+BUILTIN: dict[str, Callable[[Pod], Obj]] = {
+    "sidecar": sidecar_fragment,
+    "gateway": gateway_fragment,
+    "grpc-simple": grpc_simple_fragment,
+}
+
+
+def names(annotations: Obj, values: Any) -> list[str]:
+    """The templates to apply, in order and without repeats (default: the values' defaults, else sidecar)."""
+    text = annotations.get(ANNOTATION)
+    if text is None or not str(text).strip():
+        chosen = values.value("sidecarInjectorWebhook.defaultTemplates", None) or ["sidecar"]
+    else:
+        chosen = [p.strip() for p in str(text).split(",") if p.strip()]
+    out: list[str] = []
+    for name in chosen:
+        if name not in out:
+            out.append(str(name))
+    return out
+
+
+def _custom(name: str, values: Any) -> Obj | None:
+    custom = values.value("sidecarInjectorWebhook.templates", {}) or {}
+    text = custom.get(name) if isinstance(custom, dict) else None
+    if text is None:
+        return None
+    if "{{" in str(text):
+        raise InputError(f"injection template {name!r} (from sidecarInjectorWebhook.templates in the values) uses "
+                         "Go template actions, which meshctl cannot apply; inject with istiod instead")
+    try:
+        data = yaml.safe_load(str(text)) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"injection template {name!r} from the values is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"injection template {name!r} from the values is not a pod fragment")
+    return data
+
+
+def fragment(name: str, pod: Pod) -> Obj:
+    """The fragment of one named template (built in, or a plain YAML one from the values)."""
+    custom = _custom(name, pod.values)
+    if custom is not None:
+        return custom
+    builder = BUILTIN.get(name)
+    if builder is None:
+        known = ", ".join(sorted(BUILTIN))
+        raise InputError(f"{ANNOTATION}: unknown injection template {name!r} (meshctl knows {known}, "
+                         "and plain YAML templates from sidecarInjectorWebhook.templates)")
+    return builder(pod)
+
+
+def written(fragments: list[Obj]) -> dict[str, set[str]]:
+    """The container names each list of the fragments writes (what user overrides apply to)."""
+    out: dict[str, set[str]] = {"containers": set(), "initContainers": set()}
+    for frag in fragments:
+        spec = frag.get("spec") or {}
+        for key in out:
+            out[key] |= {str(c.get("name")) for c in spec.get(key) or [] if isinstance(c, dict)}
+    return out
