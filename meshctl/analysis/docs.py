@@ -1,4 +1,4 @@
-"""Rule documentation generated from the catalogue and the analyzer registry.
+"""The one rule-docs generator: analyzers, precheck checks and messages, from the registries and the catalogue.
 
 Regenerate with ``python -m meshctl.analysis.docs``; a test fails when docs/ is stale.
 """
@@ -58,7 +58,10 @@ def render_messages_md() -> str:
 
 def generated_docs() -> dict[str, str]:
     """File name under docs/ -> content."""
-    return {"analyzers.md": render_analyzers_md(), "messages.md": render_messages_md()}
+    from meshctl.precheck.docs import render_docs as render_precheck_md
+
+    return {"analyzers.md": render_analyzers_md(), "messages.md": render_messages_md(),
+            "precheck.md": render_precheck_md()}
 
 
 def write_docs(docs_dir: Path) -> None:

@@ -1,32 +1,31 @@
-"""The analyzer list: names, codes and descriptions, for --list-analyzers and the docs."""
+"""Rule lists (``analyze --list-analyzers``, ``precheck --list``): one renderer for every rule kind."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Sequence
+from typing import Any
 
 from meshctl.analysis.registry import all_analyzers
+from meshctl.report.data import Columns, render_data, table
+
+ANALYZER_COLUMNS: Columns = (("NAME", "name"), ("CODES", "codes"), ("DEFAULT", "default"),
+                             ("DESCRIPTION", "description"))
 
 
-def analyzer_rows() -> list[dict[str, object]]:
+def analyzer_rows() -> list[dict[str, Any]]:
     """One row per registered analyzer."""
     return [{"name": a.name, "codes": list(a.codes), "inputs": list(a.inputs),
              "default": a.default, "description": a.description()}
             for a in all_analyzers().values()]
 
 
-def render_analyzer_list(fmt: str) -> str:
-    """The list as JSON/YAML, or aligned text."""
-    rows = analyzer_rows()
-    if fmt == "json":
-        return json.dumps(rows, indent=2) + "\n"
-    if fmt == "yaml":
-        import yaml
+def render_rule_list(rows: Sequence[dict[str, Any]], fmt: str, columns: Columns) -> str:
+    """Rules as JSON or YAML (every key of each row), or as a table of ``columns``."""
+    if fmt in ("json", "yaml"):
+        return render_data(list(rows), fmt)
+    return table(rows, columns)
 
-        return yaml.safe_dump(rows, sort_keys=False)
-    width = max((len(str(r["name"])) for r in rows), default=4)
-    lines = [f"{'NAME'.ljust(width)}  CODES / DESCRIPTION"]
-    for r in rows:
-        codes = ",".join(r["codes"])  # type: ignore[arg-type]
-        flag = "" if r["default"] else " (opt-in)"
-        lines.append(f"{str(r['name']).ljust(width)}  {codes}{flag}\n{' ' * width}  {r['description']}")
-    return "\n".join(lines) + "\n"
+
+def render_analyzer_list(fmt: str) -> str:
+    """The analyzer list as JSON/YAML, or aligned text."""
+    return render_rule_list(analyzer_rows(), fmt, ANALYZER_COLUMNS)

@@ -1,4 +1,5 @@
-"""docs/precheck.md, generated from the check registry and the catalogue: ``python -m meshctl.precheck.docs``."""
+"""docs/precheck.md from the check registry and the catalogue; written with the other rule docs by
+``python -m meshctl.analysis.docs`` (``python -m meshctl.precheck.docs`` does the same)."""
 
 from __future__ import annotations
 
@@ -65,9 +66,10 @@ def render_docs() -> str:
 
 
 def main() -> None:
-    """Write docs/precheck.md under the directory given (default: ./docs)."""
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs") / "precheck.md"
-    target.write_text(render_docs(), encoding="utf-8")
+    """Write the rule docs (this page among them) under the directory given (default: ./docs)."""
+    from meshctl.analysis.docs import write_docs
+
+    write_docs(Path(sys.argv[1] if len(sys.argv) > 1 else "docs"))
 
 
 if __name__ == "__main__":

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-
-import yaml
 
 from meshctl import ISTIO_VERSION
 from meshctl.analysis.message import Message
@@ -70,15 +67,17 @@ def render_plain(result: Result) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+LIST_COLUMNS = (("NAME", "name"), ("CATEGORY", "category"), ("HINT", "hint"), ("DOCS", "docs"))
+
+
+def check_rows(checks: Sequence[Check]) -> list[dict[str, object]]:
+    """One row per check: name, category, hint, docs link and codes."""
+    return [{"name": c.name, "category": c.category, "hint": c.hint, "docs": c.docs, "codes": list(c.codes)}
+            for c in checks]
+
+
 def render_list(checks: Sequence[Check], fmt: str) -> str:
-    """``--list``: name, category, hint and docs link per check (text, json or yaml)."""
-    rows = [{"name": c.name, "category": c.category, "hint": c.hint, "docs": c.docs,
-             "codes": list(c.codes)} for c in checks]
-    if fmt == "json":
-        return json.dumps(rows, indent=2) + "\n"
-    if fmt == "yaml":
-        return str(yaml.safe_dump(rows, sort_keys=False))
-    width = max(len(c.name) for c in checks)
-    head = f"{'NAME'.ljust(width)}   CATEGORY            HINT"
-    body = [f"{c.name.ljust(width)}   {c.category.ljust(18)}  {c.hint} ({c.docs})" for c in checks]
-    return "\n".join([head, *body]) + "\n"
+    """``--list``: the checks through the rule-list renderer of ``analyze --list-analyzers``."""
+    from meshctl.analysis.listing import render_rule_list
+
+    return render_rule_list(check_rows(checks), fmt, LIST_COLUMNS)

@@ -6,39 +6,29 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from meshctl.analysis.engine import run_rules
 from meshctl.analysis.message import Message
 from meshctl.analysis.result import Result, Suppression, annotation_suppressed, finalize
 from meshctl.catalogue import Level
 from meshctl.precheck.model import PrecheckRequest, PrecheckSnapshot
-from meshctl.precheck.registry import Check, select_checks
+from meshctl.precheck.registry import CLUSTER_ORIGIN, Check, select_checks
 from meshctl.resource import Resource
 
 if TYPE_CHECKING:
     from meshctl.cluster.options import ClusterOptions
 
 
-def _call(chk: Check, snap: PrecheckSnapshot, req: PrecheckRequest) -> list[Message]:
-    """A check's messages, tagged with its name; a check that raises becomes IST0001."""
-    try:
-        found = list(chk.func(snap, req))
-    except Exception as exc:  # noqa: BLE001 - one broken check must not stop the others
-        found = [Message.build("IST0001", None, {"analyzer": chk.name, "detail": f"{type(exc).__name__}: {exc}"},
-                               origin="Cluster")]
-    return [replace(m, analyzer=chk.name) for m in found]
-
-
 def run_checks(checks: Sequence[Check], snap: PrecheckSnapshot, req: PrecheckRequest
                ) -> tuple[list[Message], dict[str, str]]:
-    """Messages of every check whose inputs were readable; reasons for the ones skipped."""
-    messages: list[Message] = []
-    skipped: dict[str, str] = {}
-    for chk in checks:
+    """Messages of every check whose inputs were readable; reasons for the ones skipped (the rule engine's
+    runner: a check that raises becomes IST0001 about the cluster)."""
+
+    def skip_reason(chk: Check) -> str | None:
         missing = [k for k in chk.needs if k in snap.unreadable]
-        if missing:
-            skipped[chk.name] = f"cannot read {', '.join(missing)}: {snap.unreadable[missing[0]]}"
-            continue
-        messages.extend(_call(chk, snap, req))
-    return messages, skipped
+        return f"cannot read {', '.join(missing)}: {snap.unreadable[missing[0]]}" if missing else None
+
+    run = run_rules(checks, lambda c: c.name, skip_reason, lambda c: c.func(snap, req), error_origin=CLUSTER_ORIGIN)
+    return run.messages, run.skipped
 
 
 def _result(req: PrecheckRequest, checks: Sequence[Check], messages: Iterable[Message],

@@ -6,10 +6,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import yaml
-
 from meshctl.analysis.message import Message
 from meshctl.analysis.result import Result
+from meshctl.report import data
 
 
 def message_dict(m: Message) -> dict[str, Any]:
@@ -46,11 +45,8 @@ def render_json(result: Result) -> str:
 
 def render_yaml(result: Result) -> str:
     """A YAML list of messages."""
-    return yaml.safe_dump([message_dict(m) for m in result.shown], sort_keys=False)
+    return data.to_yaml([message_dict(m) for m in result.shown])
 
 
-def render_data(data: Any, fmt: str) -> str:
-    """Plain data (what a command did, not findings) as indented JSON or block YAML."""
-    if fmt == "json":
-        return json.dumps(data, indent=2) + "\n"
-    return str(yaml.safe_dump(data, sort_keys=False, default_flow_style=False, width=1 << 16))
+#: Plain data (what a command did, not findings) as JSON or YAML: the one output layer's.
+render_data = data.render_data
