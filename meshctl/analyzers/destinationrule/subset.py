@@ -29,6 +29,19 @@ def with_node_topology(pod: Resource, nodes: dict[str, dict[str, str]]) -> Resou
     return Resource.from_dict(body, pod.origin or Origin())
 
 
+def _host_workloads(host: Resource, workload_labels: dict[str, str]) -> tuple[dict[str, Any], str | None]:
+    """The labels every pod of a host carries, and the namespace its pods are in (None: any).
+
+    A Service's pods are the ones its selector picks in its own namespace, so a subset selects
+    the pods carrying the Service's selector *and* the subset's labels there; a ServiceEntry's are
+    those of its workloadSelector in its namespace."""
+    if host.key == "Service":
+        return dict(host.spec.get("selector") or {}), host.namespace
+    if workload_labels:
+        return dict(workload_labels), host.namespace
+    return {}, None
+
+
 @register
 class SubsetSelectPodAnalyzer(Analyzer):
     """Checks if pods are selected by subsets in destination rules."""
@@ -44,7 +57,7 @@ class SubsetSelectPodAnalyzer(Analyzer):
                           cluster_domain(ctx.mesh_config))
         nodes = {n.name: n.labels for n in res.of_kind("Node")}
         pods: LabelIndex | None = None
-        selects: dict[frozenset[tuple[str, str]], bool] = {}
+        selects: dict[tuple[str | None, frozenset[tuple[str, str]]], bool] = {}
         for dr in res.of_kind("DestinationRule"):
             host = str(dr.spec.get("host") or "")
             entry = index.lookup(dr.namespace, [str(e) for e in dr.spec.get("exportTo") or []], host)
@@ -55,10 +68,12 @@ class SubsetSelectPodAnalyzer(Analyzer):
                 if not isinstance(subset, dict):
                     continue
                 pods = pods or LabelIndex(with_node_topology(p, nodes) for p in res.of_kind("Pod"))
-                selector = {**entry.workload_labels, **(subset.get("labels") or {})}
-                key = frozenset((str(k), str(v)) for k, v in selector.items())
+                base, namespace = _host_workloads(entry.resource, entry.workload_labels)
+                selector = {**base, **(subset.get("labels") or {})}
+                key = (namespace, frozenset((str(k), str(v)) for k, v in selector.items()))
                 if key not in selects:
-                    selects[key] = bool(pods.select(selector))
+                    found = pods.select(selector) if namespace is None else pods.select(selector, namespace)
+                    selects[key] = bool(found)
                 if not selects[key]:
                     ctx.report("IST0173", dr, path=f"spec.subsets[{i}]",
                                subset=str(subset.get("name") or ""), host=host)

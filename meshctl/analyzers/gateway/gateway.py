@@ -28,8 +28,31 @@ def tcp_ports_for(pods: list[Resource], services: dict[str | None, list[Resource
                 continue
             for port in svc.spec.get("ports") or []:
                 if isinstance(port, dict) and port.get("protocol") == "TCP":
-                    ports.add(int(port.get("port") or 0))
-    return ports
+                    ports.add(_int(port.get("port")))
+                    ports.add(_target_port(port, pod))
+    return ports - {0}
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
+def _target_port(port: dict[str, object], pod: Resource) -> int:
+    """The pod port a Service port sends to: ``targetPort`` (a number, or a container port's name),
+    else the port itself. A gateway listens on the pod port, so either matches a server port."""
+    target = port.get("targetPort")
+    if target is None:
+        return _int(port.get("port"))
+    if isinstance(target, int) or str(target).isdigit():
+        return _int(target)
+    for container in pod.spec.get("containers") or []:
+        for cport in (container.get("ports") or []) if isinstance(container, dict) else []:
+            if isinstance(cport, dict) and cport.get("name") == target:
+                return _int(cport.get("containerPort"))
+    return 0
 
 
 @register

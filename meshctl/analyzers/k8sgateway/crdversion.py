@@ -8,11 +8,26 @@ from meshctl.analysis.context import Context
 from meshctl.analysis.registry import Analyzer, register
 
 BUNDLE_VERSION = "gateway.networking.k8s.io/bundle-version"
-MINIMUM_BUNDLE_VERSIONS: dict[str, tuple[int, int, int]] = {
-    "grpcroutes.gateway.networking.k8s.io": (1, 1, 0),
-    "backendtlspolicies.gateway.networking.k8s.io": (1, 4, 0),
-    "tlsroutes.gateway.networking.k8s.io": (1, 5, 0),
+_GRPC, _BACKEND_TLS, _TLS = (f"{p}.gateway.networking.k8s.io" for p in ("grpcroutes", "backendtlspolicies",
+                                                                         "tlsroutes"))
+MINIMUM_BUNDLE_VERSIONS: dict[tuple[int, int], dict[str, tuple[int, int, int]]] = {
+    (1, 26): {_GRPC: (1, 1, 0)},
+    (1, 28): {_GRPC: (1, 1, 0), _BACKEND_TLS: (1, 4, 0)},
+    (1, 29): {_GRPC: (1, 1, 0), _BACKEND_TLS: (1, 4, 0), _TLS: (1, 5, 0)},
 }
+"""Istio minor (from) -> the oldest bundle version of each Gateway API CRD that Istio processes.
+1.28 (the release meshctl targets) works with Gateway API v1.4; TLSRoute from v1.5 is needed from 1.29."""
+
+
+def minimums_for(istio_version: str | None) -> dict[str, tuple[int, int, int]]:
+    """The minimums of the newest table row at or below ``istio_version`` (the oldest row below all)."""
+    parsed = parse_version(istio_version or "")
+    rows = sorted(MINIMUM_BUNDLE_VERSIONS)
+    if parsed is None:
+        return MINIMUM_BUNDLE_VERSIONS[rows[-1]]
+    minor = parsed[0][:2]
+    fitting = [row for row in rows if row <= minor]
+    return MINIMUM_BUNDLE_VERSIONS[fitting[-1] if fitting else rows[0]]
 _SEMVER = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$")
 
 
@@ -39,9 +54,13 @@ class CRDVersionAnalyzer(Analyzer):
     codes = ("IST0176",)
 
     def analyze(self, ctx: Context) -> None:
-        """Compare each known CRD's bundle-version annotation (prerelease ignored) to its minimum."""
+        """Compare each known CRD's bundle-version annotation (prerelease ignored) to its minimum for
+        the Istio version analysed against (``--istio-version``, the cluster's istiod, or meshctl's)."""
+        from meshctl import ISTIO_VERSION
+
+        minimums = minimums_for(str(ctx.env.options.get("istio_version") or ISTIO_VERSION))
         for crd in ctx.resources.of_kind("CustomResourceDefinition"):
-            minimum = MINIMUM_BUNDLE_VERSIONS.get(crd.name)
+            minimum = minimums.get(crd.name)
             bundle = crd.annotations.get(BUNDLE_VERSION)
             if minimum is None or bundle is None:
                 continue
