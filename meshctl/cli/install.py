@@ -107,7 +107,11 @@ def _reporter(total: int, color: bool, lines: bool = True) -> Iterator[Callable[
     from meshctl.install.manifest import describe
 
     if not sys.stderr.isatty():
-        yield (lambda outcome, obj: emit(f"{outcome} {describe(obj)}\n")) if lines else (lambda outcome, obj: None)
+        def line(outcome: str, obj: dict[str, Any]) -> None:
+            if lines and outcome != "kept":  # kept objects are listed with their reason at the end
+                emit(f"{outcome} {describe(obj)}\n")
+
+        yield line
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -215,10 +219,10 @@ def install(
     summary = (f"{len(result.objects)} objects: {report.count('created')} created, {report.count('configured')} "
                f"configured, {report.count('unchanged')} unchanged, {len(kept)} kept, {len(result.pruned)} pruned"
                f"{' (server dry run)' if mode else ''}")
-    for reason, obj in kept:
-        from meshctl.install.manifest import describe
+    from meshctl.install.manifest import describe
 
-        note(f"kept {describe(obj)}: {reason}")
+    for reason, obj in kept:
+        (emit if table else note)(f"kept {describe(obj)}: {reason}" + ("\n" if table else ""))
     if table:
         emit(summary + "\n")
         if result.ready:
