@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from meshctl.errors import InputError
 
@@ -63,15 +60,10 @@ def read_yaml_map(path: str, what: str, kind: str = "YAML") -> dict[str, Any]:
     ``kind`` names the format in the messages ("invalid mesh config YAML", "must be a YAML mapping");
     "" leaves it out.
     """
+    from meshctl.sources.loading import read_value
+
     kind = f" {kind}" if kind else ""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read {what} ({exc.strerror})") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: {what} is not UTF-8 text ({exc.reason})") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: invalid {what}{kind}: {exc}") from exc
+    data = read_value(path)  # bounded and guarded; its errors name the file
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -79,18 +71,39 @@ def read_yaml_map(path: str, what: str, kind: str = "YAML") -> dict[str, Any]:
     return data
 
 
+# The parts of a mesh config that meshctl reads field by field, in meshctl.sources.shape's notation.
+_MESH_SHAPE: dict[str, Any] = {
+    "rootNamespace": "scalar", "trustDomain": "scalar",
+    "defaultConfig": {"proxyMetadata": "strmap", "discoveryAddress": "scalar"},
+    "extensionProviders": [{"name": "scalar"}],
+    "defaultProviders": {"tracing": ["scalar"], "metrics": ["scalar"], "accessLogging": ["scalar"]},
+    "discoverySelectors": [{"matchLabels": "strmap"}],
+}
+
+
+def check_mesh_config(data: dict[str, Any], where: str) -> dict[str, Any]:
+    """``data`` when the fields meshctl reads have their types; InputError (exit 65) naming the field."""
+    from meshctl.sources.shape import _conform
+
+    _conform(data, _MESH_SHAPE, where, "meshConfig")
+    return data
+
+
 def load_mesh_config(path: str | None) -> dict[str, Any]:
     """The mesh config: defaults, with the file's settings applied on top."""
     if not path:
         return copy.deepcopy(DEFAULT_MESH_CONFIG)
-    return deep_merge(DEFAULT_MESH_CONFIG, read_yaml_map(path, "mesh config"))
+    return deep_merge(DEFAULT_MESH_CONFIG, check_mesh_config(read_yaml_map(path, "mesh config"), path))
 
 
 def load_mesh_networks(path: str | None) -> dict[str, Any]:
     """The mesh networks: empty unless a file gives them."""
     if not path:
         return copy.deepcopy(DEFAULT_MESH_NETWORKS)
-    return deep_merge(DEFAULT_MESH_NETWORKS, read_yaml_map(path, "mesh networks"))
+    networks = read_yaml_map(path, "mesh networks")
+    if not isinstance(networks.get("networks") or {}, dict):
+        raise InputError(f"{path}: networks must be a mapping")
+    return deep_merge(DEFAULT_MESH_NETWORKS, networks)
 
 
 def mesh_configmap_names(revision: str) -> tuple[str, ...]:
@@ -100,11 +113,16 @@ def mesh_configmap_names(revision: str) -> tuple[str, ...]:
 
 def mesh_config_from_configmap(body: dict[str, Any]) -> dict[str, Any] | None:
     """The mesh config stored in an ``istio`` ConfigMap's ``data.mesh``, merged over the defaults."""
-    text = (body.get("data") or {}).get("mesh")
+    from meshctl.sources.loading import parse_value
+
+    where = f"ConfigMap {(body.get('metadata') or {}).get('name')}"
+    data = body.get("data")
+    if data is not None and not isinstance(data, dict):
+        raise InputError(f"{where}: data must be a mapping")
+    text = (data or {}).get("mesh")
     if not text:
         return None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(f"ConfigMap {body.get('metadata', {}).get('name')}: invalid mesh config: {exc}") from exc
-    return deep_merge(DEFAULT_MESH_CONFIG, data) if isinstance(data, dict) else None
+    if not isinstance(text, str):
+        raise InputError(f"{where}: data.mesh must be YAML text")
+    mesh = parse_value(text, f"{where} data.mesh")
+    return deep_merge(DEFAULT_MESH_CONFIG, check_mesh_config(mesh, where)) if isinstance(mesh, dict) else None

@@ -13,11 +13,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from meshctl import ISTIO_HUB, ISTIO_VERSION
 from meshctl.errors import InputError
-from meshctl.mesh import DEFAULT_MESH_CONFIG, deep_merge, read_yaml_map
+from meshctl.mesh import DEFAULT_MESH_CONFIG, check_mesh_config, deep_merge, read_yaml_map
 
 #: The same images ``meshctl install`` deploys (one source of truth: :mod:`meshctl`).
 DEFAULT_HUB = ISTIO_HUB
@@ -173,25 +171,26 @@ def build_values(helm: dict[str, Any] | None = None, mesh: dict[str, Any] | None
 
 
 def _decode(text: Any, where: str) -> dict[str, Any]:
-    if isinstance(text, dict):
-        return text
-    try:
-        data = yaml.safe_load(str(text or "")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(f"{where}: invalid YAML or JSON: {exc}") from exc
-    if not isinstance(data, dict):
-        raise InputError(f"{where}: expected a mapping")
-    return data
+    from meshctl.sources.loading import parse_mapping
+
+    return parse_mapping(text, where)
+
+
+def _data(configmap: dict[str, Any], where: str) -> dict[str, Any]:
+    data = configmap.get("data")
+    if data is not None and not isinstance(data, dict):
+        raise InputError(f"{where}: data must be a mapping of strings, not {type(data).__name__}")
+    return data or {}
 
 
 def helm_values_from_configmap(configmap: dict[str, Any], where: str) -> dict[str, Any]:
     """The Helm values inside an ``istio-sidecar-injector`` ConfigMap (its ``values`` key)."""
-    return _decode((configmap.get("data") or {}).get("values"), f"{where}: data.values")
+    return _decode(_data(configmap, where).get("values"), f"{where}: data.values")
 
 
 def mesh_from_configmap(configmap: dict[str, Any], where: str) -> dict[str, Any]:
     """The mesh config inside an ``istio`` ConfigMap (its ``mesh`` key)."""
-    return _decode((configmap.get("data") or {}).get("mesh"), f"{where}: data.mesh")
+    return _decode(_data(configmap, where).get("mesh"), f"{where}: data.mesh")
 
 
 def values_from_file(path: str) -> dict[str, Any]:
@@ -221,8 +220,8 @@ def mesh_from_file(path: str) -> dict[str, Any]:
     """A mesh config from ``--mesh-config``: the mesh YAML, or the ``istio`` ConfigMap."""
     data = read_yaml_map(path, "mesh config", kind="")
     if data.get("kind") == "ConfigMap":
-        return mesh_from_configmap(data, path)
-    return data
+        data = mesh_from_configmap(data, path)
+    return check_mesh_config(data, path)
 
 
 def proxy_config_json(overrides: dict[str, Any]) -> str:

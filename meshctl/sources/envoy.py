@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from meshctl.errors import ExitCode, InputError, MeshctlError, UsageError
@@ -84,13 +82,10 @@ def parse_target(
 
 
 def read_text(filename: str) -> str:
-    """A file's text, or stdin for ``-``; InputError when it cannot be read."""
-    if filename == "-":
-        return sys.stdin.read()
-    try:
-        return Path(filename).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {filename}: {getattr(exc, 'strerror', None) or exc}") from None
+    """A file's text, or stdin for ``-``, through the loading layer's bounds; InputError when unreadable."""
+    from meshctl.sources.loading import read_text as bounded_text
+
+    return bounded_text(filename)
 
 
 class FileReader:

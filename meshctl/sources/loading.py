@@ -415,10 +415,15 @@ def yaml_value(text: str, where: str, limits: Limits | None = None, first_line: 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
-def json_value(text: str, where: str, limits: Limits | None = None,
+def json_value(text: str | bytes, where: str, limits: Limits | None = None,
                object_hook: Callable[[dict[str, Any]], Any] | None = None) -> Any:
     """``json.loads`` with the guards: depth, integer size, lone surrogates; InputError when unreadable."""
     limits = limits or current().limits
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{where}: not UTF-8 text ({exc.reason})") from None
     try:
         value = json.loads(text, object_hook=object_hook)
     except json.JSONDecodeError as exc:
