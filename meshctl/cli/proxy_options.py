@@ -205,3 +205,8 @@ def render(view: Any, output: str) -> str:
     if output.startswith("rows-"):
         return render_rows(view.rows, output.removeprefix("rows-"))
     return render_rows(view.objects, output)
+
+
+def read_target(target: Any, keys: tuple[str, ...], cluster: Any, admin_port: int, timeout: float) -> Any:
+    """The dump of ``keys`` (those present) of an already parsed target; unrendered sections are an error."""
+    return read(Source(target, admin_port, timeout, cluster), keys).dump

@@ -107,6 +107,8 @@ class FileReader:
 class AdminReader:
     """Envoy's admin API over HTTP with short timeouts."""
 
+    what = "the Envoy admin endpoint"
+
     def __init__(self, base_url: str, timeout: float = 10.0, label: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.label = label or self.base_url
@@ -122,12 +124,10 @@ class AdminReader:
                 url, params=params, timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 5.0))
             )
         except httpx.TimeoutException:
-            raise EnvoyUnreachable(
-                f"the Envoy admin endpoint at {self.label} timed out after {self.timeout:g}s"
-            ) from None
+            raise EnvoyUnreachable(f"{self.what} at {self.label} timed out after {self.timeout:g}s") from None
         except httpx.HTTPError as exc:
             raise EnvoyUnreachable(
-                f"cannot reach the Envoy admin endpoint at {self.label}: {exc or type(exc).__name__}"
+                f"cannot reach {self.what} at {self.label}: {exc or type(exc).__name__}"
             ) from None
 
     def get(self, path: str, params: dict[str, str] | None = None) -> str:
@@ -305,3 +305,64 @@ def read_endpoint_slices(client: Any, namespaces: list[str]) -> tuple[list[Any],
     slices = client.list("EndpointSlice", namespace, label_selector="kubernetes.io/service-name")
     services = client.list("Service", namespace)
     return slices, services
+
+
+#: istiod's debug endpoints are served on its monitoring port (the container port of this name).
+ISTIOD_DEBUG_PORT = 15014
+ISTIOD_PORT_NAME = "http-monitoring"
+ISTIOD_SELECTOR = "app=istiod"
+
+
+class IstiodReader(AdminReader):
+    """istiod's HTTP debug endpoints (``/debug/syncz``, ``/debug/config_dump?proxyID=``)."""
+
+    what = "istiod's debug endpoint"
+
+    def json(self, path: str, params: dict[str, str] | None = None) -> Any:
+        """GET ``path`` as JSON; InputError (65) when the answer is not JSON."""
+        from meshctl.envoy.dump import parse_json
+
+        resp = self.request(path, params)
+        if resp.status_code != 200:
+            raise InputError(
+                f"{self.label}{path} answered HTTP {resp.status_code}: "
+                f"{' '.join(str(resp.text).split())[:200]}; is this istiod's debug port?"
+            )
+        return parse_json(resp.text, f"{self.label}{path}")
+
+
+def istiod_debug_port(pod: dict[str, Any]) -> int:
+    """The pod's ``http-monitoring`` container port, else 15014 (as istioctl finds it)."""
+    for container in pod.get("spec", {}).get("containers", []) or []:
+        for port in container.get("ports", []) or []:
+            if port.get("name") == ISTIOD_PORT_NAME and isinstance(port.get("containerPort"), int):
+                return int(port["containerPort"])
+    return ISTIOD_DEBUG_PORT
+
+
+@contextmanager
+def open_istiods(
+    cluster: Any, namespace: str, url: str | None = None, timeout: float = 10.0
+) -> Iterator[list[IstiodReader]]:
+    """A reader for ``url``, or one per running istiod pod of ``namespace`` through port-forwards."""
+    from contextlib import ExitStack
+
+    if url:
+        yield [IstiodReader(url if "://" in url else f"http://{url}", timeout)]
+        return
+    from meshctl.cluster.client import get_client
+    from meshctl.cluster.portforward import port_forward
+
+    client = get_client(cluster)
+    pods = client.list("Pod", namespace, label_selector=ISTIOD_SELECTOR)
+    running = sorted((p for p in pods if p.get("status", {}).get("phase") == "Running"),
+                     key=lambda p: str(p.get("metadata", {}).get("name", "")))
+    if not running:
+        raise MeshctlError(f"no running istiod pod ({ISTIOD_SELECTOR}) in namespace {namespace}")
+    with ExitStack() as stack:
+        readers = []
+        for pod in running:
+            name = str(pod["metadata"]["name"])
+            local = stack.enter_context(port_forward(client, namespace, name, istiod_debug_port(pod)))
+            readers.append(IstiodReader(f"http://127.0.0.1:{local}", timeout, label=name))
+        yield readers
