@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from meshctl.errors import ClusterError, InputError
 
 SA_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
@@ -79,14 +77,14 @@ def merge_kubeconfigs(docs: list[tuple[dict[str, Any], Path]]) -> dict[str, Any]
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    from meshctl.sources.loading import read_value
+
+    if not path.exists() and not path.is_symlink():
+        raise ClusterError(f"cannot read kubeconfig {path}: No such file or directory")
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ClusterError(f"cannot read kubeconfig {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"kubeconfig {path} is not UTF-8 text ({exc.reason})") from None
-    except yaml.YAMLError as exc:
-        raise ClusterError(f"kubeconfig {path} is not valid YAML: {exc}") from None
+        doc = read_value(str(path)) or {}
+    except InputError as exc:
+        raise InputError(f"kubeconfig {exc}") from None
     if not isinstance(doc, dict):
         raise ClusterError(f"kubeconfig {path} is not a mapping")
     return doc

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import yaml
@@ -15,16 +14,12 @@ from meshctl.sources.shape import check_object, list_items
 
 
 def _load(text: str, where: str) -> Any:
-    try:
-        value = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = f" (line {mark.line + 1} of the document)" if mark else ""
-        raise InputError(f"{where}: invalid YAML: {exc.problem}{line}") from exc
-    except yaml.YAMLError as exc:
-        raise InputError(f"{where}: invalid YAML: {exc}") from exc
-    except RecursionError:
-        raise InputError(f"{where}: recursive YAML alias (or nesting too deep)") from None
+    """One document through the loading layer's guards (depth, aliases, integers, keys, tags)."""
+    from meshctl.sources.loading import yaml_value
+
+    path, _, line = where.rpartition(":")
+    first = int(line) if line.isdigit() else 1
+    value = yaml_value(text, path if line.isdigit() else where, first_line=first)
     _acyclic(value, where)
     return value
 
@@ -91,12 +86,9 @@ def inject_documents(text: str, path: str, values: InjectionValues,
                      warnings: list[str] | None = None) -> list[str]:
     """Each document of the stream, injected where it has a pod template."""
     if text.lstrip().startswith(("{", "[")):
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from exc
-        except RecursionError:
-            raise InputError(f"{path}: JSON nested too deeply") from None
+        from meshctl.sources.loading import json_value
+
+        value = json_value(text, path)
         new = inject_value(value, values, f"{path}:1", warnings)
         return [dump(new if new is not None else value)]
     out = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -17,6 +17,7 @@ import yaml
 
 from meshctl.errors import InputError
 from meshctl.inject import annotations as a
+from meshctl.inject import volumes
 from meshctl.inject.iptables import CaptureConfig, for_pod
 from meshctl.inject.values import InjectionValues, proxy_config_json
 from meshctl.mesh import deep_merge
@@ -64,13 +65,28 @@ def proxy_overrides(annotations: dict[str, str]) -> Obj:
     text = annotations.get(a.PROXY_CONFIG)
     if not text:
         return {}
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(f"annotation {a.PROXY_CONFIG} is not valid YAML: {exc}") from exc
+    from meshctl.sources.loading import parse_value
+
+    data = parse_value(text, f"annotation {a.PROXY_CONFIG}")
     if not isinstance(data, dict):
         raise InputError(f"annotation {a.PROXY_CONFIG} must be a mapping")
     return data
+
+
+#: ProxyConfig fields Istio leaves out of PROXY_CONFIG when they hold its defaults.
+PROXY_DEFAULTS: Obj = {
+    "configPath": "./etc/istio/proxy", "binaryPath": "/usr/local/bin/envoy", "serviceCluster": "istio-proxy",
+    "drainDuration": "45s", "terminationDrainDuration": "5s", "parentShutdownDuration": "60s",
+    "discoveryAddress": "istiod.istio-system.svc:15012", "proxyAdminPort": 15000, "statNameLength": 189,
+    "statusPort": 15020, "controlPlaneAuthPolicy": "MUTUAL_TLS", "concurrency": 2,
+    "tracing": {"zipkin": {"address": "zipkin.istio-system:9411"}},
+}
+
+
+def _is_default(key: str, value: Any) -> bool:
+    if key == "proxyMetadata":
+        return not value
+    return key in PROXY_DEFAULTS and PROXY_DEFAULTS[key] == value
 
 
 @dataclass
@@ -91,8 +107,9 @@ class Pod:
 
     @property
     def proxy_config_env(self) -> Obj:
-        """PROXY_CONFIG: the mesh's ``defaultConfig`` as given, then the pod's annotation."""
-        return deep_merge(dict(self.values.mesh.get("defaultConfig") or {}), proxy_overrides(self.ann))
+        """PROXY_CONFIG: the mesh's ``defaultConfig`` and the pod's annotation, less Istio's defaults."""
+        merged = deep_merge(dict(self.values.mesh.get("defaultConfig") or {}), proxy_overrides(self.ann))
+        return {k: v for k, v in merged.items() if not _is_default(k, v)}
 
     @property
     def proxy(self) -> Obj:
@@ -119,6 +136,11 @@ class Pod:
     def tproxy(self) -> bool:
         """Whether capture uses TPROXY (the proxy then runs as root with NET_ADMIN)."""
         return self.mode == "TPROXY"
+
+    @property
+    def agent_log_level(self) -> str:
+        """pilot-agent's and istio-iptables' log level (annotation, then ``global.logging.level``)."""
+        return str(self.ann.get("sidecar.istio.io/agentLogLevel", self.values.log_output_level))
 
     @property
     def proxy_uid(self) -> str:
@@ -183,7 +205,10 @@ def proxy_env(pod: Pod) -> list[Obj]:
     if values.network:
         env.append({"name": "ISTIO_META_NETWORK", "value": values.network})
     env += [{"name": "ISTIO_META_WORKLOAD_NAME", "value": pod.workload.workload_name},
-            {"name": "ISTIO_META_OWNER", "value": pod.workload.owner},
+            {"name": "ISTIO_META_OWNER", "value": pod.workload.owner}]
+    if volumes.BOOTSTRAP in pod.ann:
+        env.append({"name": "ISTIO_BOOTSTRAP_OVERRIDE", "value": "/etc/istio/custom-bootstrap/custom_bootstrap.json"})
+    env += [
             {"name": "ISTIO_META_MESH_ID", "value": values.effective_mesh_id},
             {"name": "TRUST_DOMAIN", "value": values.trust_domain}]
     if str((values.mesh.get("inboundTrafficPolicy") or {}).get("mode", "")).upper() == "LOCALHOST":
@@ -208,15 +233,19 @@ def readiness_probe(pod: Pod) -> Obj:
 
 
 def proxy_security_context(pod: Pod) -> Obj:
-    """Non-root and read-only; root with NET_ADMIN under TPROXY; privileged when values say so."""
+    """Non-root and read-only; root with NET_ADMIN under TPROXY (NET_BIND_SERVICE when asked for)."""
     ctx = template("proxySecurityContext")
-    if pod.values.flag("global.proxy.privileged"):
-        ctx["privileged"] = True
-        ctx["allowPrivilegeEscalation"] = True
-    if pod.tproxy:
-        ctx["capabilities"]["add"] = ["NET_ADMIN"]
-        ctx["runAsNonRoot"] = False
-        ctx["runAsUser"] = 0
+    if str((pod.proxy.get("proxyMetadata") or {}).get("IPTABLES_TRACE_LOGGING")) == "true":
+        return {**ctx, "allowPrivilegeEscalation": True, "privileged": True, "runAsNonRoot": False,
+                "runAsUser": 0, "capabilities": {"add": ["NET_ADMIN"], "drop": ["ALL"]}}
+    privileged = pod.values.flag("global.proxy.privileged")
+    ctx["privileged"] = ctx["allowPrivilegeEscalation"] = privileged
+    bind = str(pod.ann.get("sidecar.istio.io/capNetBindService",
+                           pod.values.value("global.proxy.capNetBindService", False))).lower() == "true"
+    add = (["NET_ADMIN"] if pod.tproxy else []) + (["NET_BIND_SERVICE"] if bind else [])
+    if add:
+        ctx["capabilities"]["add"] = add
+        ctx.update({"runAsNonRoot": False, "runAsUser": 0, "runAsGroup": 1337})
     return ctx
 
 
@@ -227,25 +256,14 @@ def proxy_args(pod: Pod, kind: str = "sidecar") -> list[str]:
     component = pod.ann.get("sidecar.istio.io/componentLogLevel", values.component_log_level)
     args = ["proxy", kind, "--domain", f"$(POD_NAMESPACE).svc.{values.cluster_domain}",
             f"--proxyLogLevel={level}", f"--proxyComponentLogLevel={component}",
-            f"--log_output_level={values.log_output_level}"]
-    concurrency = pod.proxy.get("concurrency")
-    if isinstance(concurrency, int) and concurrency > 0:
-        args += ["--concurrency", str(concurrency)]
+            f"--log_output_level={pod.agent_log_level}"]
+    if values.value("global.sts.servicePort", 0):
+        args.append(f"--stsPort={values.value('global.sts.servicePort')}")
+    if values.flag("global.logAsJson"):
+        args.append("--log_as_json")
+    if values.value("global.proxy.outlierLogPath", "") and kind == "sidecar":
+        args.append(f"--outlierLogPath={values.value('global.proxy.outlierLogPath')}")
     return args
-
-
-def user_mounts(pod: Pod, key: str) -> list[Obj]:
-    """``sidecar.istio.io/userVolume`` / ``userVolumeMount`` (JSON list or map of name -> item)."""
-    text = pod.ann.get(f"sidecar.istio.io/{key}")
-    if not text:
-        return []
-    try:
-        data = json.loads(str(text))
-    except ValueError as exc:
-        raise InputError(f"annotation sidecar.istio.io/{key} is not valid JSON: {exc}") from None
-    if isinstance(data, dict):
-        return [{"name": k, **v} for k, v in data.items() if isinstance(v, dict)]
-    return [v for v in data if isinstance(v, dict)] if isinstance(data, list) else []
 
 
 def proxy_container(pod: Pod) -> Obj:
@@ -259,7 +277,7 @@ def proxy_container(pod: Pod) -> Obj:
         "ports": template("proxyPorts"),
         "resources": proxy_resources(pod.ann, values),
         "securityContext": proxy_security_context(pod),
-        "volumeMounts": template("volumeMounts"),
+        "volumeMounts": volumes.mounts(pod),
     }
     if pod.status_port:
         container["readinessProbe"] = readiness_probe(pod)
@@ -267,24 +285,31 @@ def proxy_container(pod: Pod) -> Obj:
             probe = template("startupProbe")
             probe["failureThreshold"] = int(values.value("global.proxy.startupProbe.failureThreshold", 600))
             container["startupProbe"] = probe
-    if values.flag("global.mountMtlsCerts"):
-        container["volumeMounts"].append({"mountPath": "/etc/certs/", "name": "istio-certs", "readOnly": True})
-    container["volumeMounts"] += user_mounts(pod, "userVolumeMount")
     if values.image_pull_policy:
         container["imagePullPolicy"] = values.image_pull_policy
     if pod.native:
         container["restartPolicy"] = "Always"
-        lifecycle = template("nativeLifecycle")
-        lifecycle["preStop"]["exec"]["command"][2] = f"--debug-port={pod.status_port}"
-        container["lifecycle"] = lifecycle
-    elif pod.hold:
+    lifecycle = values.value("global.proxy.lifecycle", None)
+    if lifecycle:
+        container["lifecycle"] = copy.deepcopy(lifecycle)
+    elif pod.hold and not pod.native:
         container["lifecycle"] = template("holdLifecycle")
+    elif pod.native:
+        native = template("nativeLifecycle")
+        native["preStop"]["exec"]["command"][2] = f"--debug-port={pod.status_port}"
+        container["lifecycle"] = native
     return container
 
 
 def capture(pod: Pod) -> CaptureConfig:
     """istio-iptables' settings for the pod."""
-    return for_pod(pod.ann, pod.values, pod.mode, pod.proxy_uid, pod.status_port)
+    cfg = for_pod(pod.ann, pod.values, pod.mode, pod.proxy_uid, pod.status_port)
+    mesh = pod.values.mesh
+    include_out = pod.ann.get(a.INCLUDE_OUTBOUND_PORTS, pod.values.value("global.proxy.includeOutboundPorts", ""))
+    return replace(cfg, log_output_level=pod.agent_log_level,
+                   outbound_port=str(mesh.get("proxyListenPort") or 15001),
+                   inbound_port=str(mesh.get("proxyInboundListenPort") or 15006),
+                   include_outbound_ports=str(include_out) if include_out else None)
 
 
 def init_container(pod: Pod) -> Obj | None:
@@ -294,8 +319,14 @@ def init_container(pod: Pod) -> Obj | None:
     values = pod.values
     cfg = capture(pod)
     args = cfg.to_args()
+    if values.flag("global.logAsJson"):
+        args.append("--log_as_json")
     if values.cni:
         args += ["--run-validation", "--skip-rule-apply"]
+    elif values.flag("global.proxy_init.forceApplyIptables"):
+        args.append("--force-apply")
+    if values.flag("global.nativeNftables"):
+        args.append("--native-nftables")
     container: Obj = {
         "name": VALIDATION_NAME if values.cni else a.INIT_NAME,
         "image": str(pod.ann.get(a.PROXY_IMAGE, values.init_image)),
@@ -303,9 +334,11 @@ def init_container(pod: Pod) -> Obj | None:
         "resources": proxy_resources(pod.ann, values),
         "securityContext": template("validationSecurityContext" if values.cni else "initSecurityContext"),
     }
+    privileged = values.flag("global.proxy.privileged")
+    container["securityContext"]["privileged"] = container["securityContext"]["allowPrivilegeEscalation"] = privileged
     if values.cni:
-        container["securityContext"]["runAsUser"] = int(pod.proxy_uid)
-        container["securityContext"]["runAsGroup"] = int(pod.proxy_gid)
+        container["securityContext"]["runAsUser"] = 1337 if pod.tproxy else int(pod.proxy_uid)
+        container["securityContext"]["runAsGroup"] = 1337 if pod.tproxy else int(pod.proxy_gid)
     env = [{"name": str(k), "value": str(v)} for k, v in (pod.proxy.get("proxyMetadata") or {}).items()]
     if env:
         container["env"] = env
@@ -333,14 +366,6 @@ def _cni_annotations(pod: Pod, cfg: CaptureConfig) -> Obj:
     return out
 
 
-def volumes(pod: Pod) -> list[Obj]:
-    """The sidecar's volumes (and the mTLS cert secret and user volumes when asked for)."""
-    out = template("volumes")
-    if pod.values.flag("global.mountMtlsCerts"):
-        out.append({"name": "istio-certs", "secret": {"optional": True, "secretName": "istio.default"}})
-    return out + user_mounts(pod, "userVolume")
-
-
 def sidecar_fragment(pod: Pod) -> Obj:
     """The pod fragment the sidecar template adds."""
     values = pod.values
@@ -349,7 +374,7 @@ def sidecar_fragment(pod: Pod) -> Obj:
     inits = [init] if init else []
     spec: Obj = {"initContainers": [*inits, sidecar] if pod.native else inits,
                  "containers": [] if pod.native else [sidecar],
-                 "volumes": volumes(pod)}
+                 "volumes": volumes.volumes(pod)}
     secrets = values.value("global.imagePullSecrets", []) or []
     if secrets:
         spec["imagePullSecrets"] = [{"name": s} if isinstance(s, str) else s for s in secrets]
@@ -360,17 +385,20 @@ def sidecar_fragment(pod: Pod) -> Obj:
         ann[a.DEFAULT_LOGS_CONTAINER] = pod.ann.get(a.DEFAULT_LOGS_CONTAINER) or apps[0].get("name")
     if values.cni and init:
         ann.update(_cni_annotations(pod, capture(pod)))
-    labels: Obj = {a.TLS_MODE: "istio"}
+    current = pod.meta.get("labels") or {}
+    labels: Obj = {a.TLS_MODE: current.get(a.TLS_MODE) or "istio"}
+    if str((pod.proxy.get("proxyMetadata") or {}).get("ISTIO_META_ENABLE_HBONE")) == "true":
+        labels["networking.istio.io/tunnel"] = current.get("networking.istio.io/tunnel") or "http"
     labels.update(canonical_labels(pod))
-    if values.network:
-        labels.setdefault("topology.istio.io/network", values.network)
+    if values.network and not current.get("topology.istio.io/network"):
+        labels["topology.istio.io/network"] = values.network
     return {"metadata": {"annotations": ann, "labels": labels}, "spec": spec}
 
 
 def canonical_labels(pod: Pod) -> Obj:
     """service.istio.io/canonical-name and -revision (names cut to 63 characters)."""
     labels = pod.meta.get("labels") or {}
-    name = a.canonical_name(labels, pod.workload.name)[:63].removesuffix("-")
+    name = a.canonical_name(labels, pod.workload.name)[:63].strip("-_.")
     return {a.CANONICAL_NAME: labels.get(a.CANONICAL_NAME) or name,
             a.CANONICAL_REVISION: a.canonical_revision(labels)}
 

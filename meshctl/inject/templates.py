@@ -11,18 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import yaml
-
 from meshctl.errors import InputError
 from meshctl.inject import annotations as a
+from meshctl.inject import volumes
 from meshctl.inject.podspec import (
     Pod,
     app_containers,
-    canonical_labels,
     proxy_args,
     proxy_env,
-    proxy_resources,
-    readiness_probe,
     sidecar_fragment,
     template,
 )
@@ -42,23 +38,48 @@ def gateway_fragment(pod: Pod) -> Obj:
         "args": proxy_args(pod, "router"),
         "env": proxy_env(pod),
         "ports": template("proxyPorts"),
-        "securityContext": {"runAsUser": 1337, "runAsGroup": 1337},
-        "volumeMounts": [m for m in template("volumeMounts") if m["name"] != "istio-ca-crl"],
+        "securityContext": {"runAsUser": int(pod.proxy_uid), "runAsGroup": int(pod.proxy_gid)},
+        "volumeMounts": volumes.mounts(pod, "gateway"),
+        "readinessProbe": _values_readiness(pod),
     }
-    if any(k.startswith("sidecar.istio.io/proxy") and k != a.PROXY_IMAGE for k in pod.ann):
-        container["resources"] = proxy_resources(pod.ann, values)
-    if pod.status_port:
-        container["readinessProbe"] = readiness_probe(pod)
     if values.image_pull_policy:
         container["imagePullPolicy"] = values.image_pull_policy
-    vols = [v for v in template("volumes") if v["name"] != "istio-ca-crl"]
-    for vol in vols:
-        if vol["name"] in ("credential-socket", "workload-certs"):
-            vol["emptyDir"] = {}
-    return {"metadata": {"annotations": {a.REV: values.revision}, "labels": canonical_labels(pod)},
-            "spec": {"containers": [container], "volumes": vols,
-                     "securityContext": {"sysctls": [{"name": "net.ipv4.ip_unprivileged_port_start",
-                                                      "value": "0"}]}}}
+    lifecycle = values.value("global.proxy.lifecycle", None)
+    if lifecycle:
+        container["lifecycle"] = lifecycle
+    security = values.value("gateways.securityContext", None) or {
+        "sysctls": [{"name": "net.ipv4.ip_unprivileged_port_start", "value": "0"}]}
+    spec: Obj = {"securityContext": security, "containers": [container], "volumes": volumes.volumes(pod, "gateway")}
+    secrets = values.value("global.imagePullSecrets", []) or []
+    if secrets:
+        spec["imagePullSecrets"] = [{"name": s} if isinstance(s, str) else s for s in secrets]
+    return {"metadata": {"annotations": _default_container({a.REV: values.revision}, pod),
+                         "labels": _plain_canonical(pod)}, "spec": spec}
+
+
+def _values_readiness(pod: Pod) -> Obj:
+    probe = template("readinessProbe")
+    delay = int(pod.values.value("global.proxy.readinessInitialDelaySeconds", 0))
+    if delay:
+        probe["initialDelaySeconds"] = delay
+    probe["periodSeconds"] = int(pod.values.value("global.proxy.readinessPeriodSeconds", 15))
+    probe["failureThreshold"] = int(pod.values.value("global.proxy.readinessFailureThreshold", 4))
+    return probe
+
+
+def _default_container(ann: Obj, pod: Pod) -> Obj:
+    apps = app_containers(pod.spec)
+    if apps:
+        ann[a.DEFAULT_CONTAINER] = pod.ann.get(a.DEFAULT_CONTAINER) or apps[0].get("name")
+        ann[a.DEFAULT_LOGS_CONTAINER] = pod.ann.get(a.DEFAULT_LOGS_CONTAINER) or apps[0].get("name")
+    return ann
+
+
+def _plain_canonical(pod: Pod) -> Obj:
+    """Canonical labels without the 63-character cut (the gateway and grpc-agent templates)."""
+    labels = pod.meta.get("labels") or {}
+    return {a.CANONICAL_NAME: a.canonical_name(labels, pod.workload.name),
+            a.CANONICAL_REVISION: a.canonical_revision(labels)}
 
 
 def _grpc_app_env(pod: Pod, bootstrap: str) -> list[Obj]:
@@ -134,10 +155,9 @@ def _custom(name: str, values: Any) -> Obj | None:
     if "{{" in str(text):
         raise InputError(f"injection template {name!r} (from sidecarInjectorWebhook.templates in the values) uses "
                          "Go template actions, which meshctl cannot apply; inject with istiod instead")
-    try:
-        data = yaml.safe_load(str(text)) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(f"injection template {name!r} from the values is not valid YAML: {exc}") from None
+    from meshctl.sources.loading import parse_value
+
+    data = parse_value(str(text), f"injection template {name!r} from the values") or {}
     if not isinstance(data, dict):
         raise InputError(f"injection template {name!r} from the values is not a pod fragment")
     return data

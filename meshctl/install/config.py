@@ -18,8 +18,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from meshctl import ISTIO_HUB, ISTIO_VERSION
 from meshctl.errors import InputError, UsageError
 
@@ -154,21 +152,9 @@ def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> Tree:
 
 def load_overlay(path: str) -> Tree:
     """Read one ``-f`` file (``-`` is stdin): an IstioOperator, or a Helm values file (as ``spec.values``)."""
-    import sys
+    from meshctl.sources.loading import read_value
 
-    try:
-        if path == "-":
-            text = sys.stdin.read()
-        else:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-        doc = yaml.safe_load(text)
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
+    doc = read_value(path)  # bounded and guarded; its errors name the file
     if doc is None:
         doc = {}
     if not isinstance(doc, dict):

@@ -6,8 +6,6 @@ import ipaddress
 import re
 from collections.abc import Callable
 
-import yaml
-
 UINT = re.compile(r"[0-9]+")
 BOOLS = frozenset({"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"})
 DURATION = re.compile(r"([0-9]+(\.[0-9]*)?(ns|us|µs|ms|s|m|h))+")
@@ -73,10 +71,13 @@ def _valid_address(address: object) -> bool:
 
 def check_proxy_config(value: str) -> str | None:
     """A ProxyConfig override in YAML or JSON, with the values istiod validates."""
+    from meshctl.errors import InputError
+    from meshctl.sources.loading import parse_value
+
     try:
-        config = yaml.safe_load(value) if value.strip() else {}
-    except yaml.YAMLError as exc:
-        return f"not valid YAML: {str(exc).splitlines()[0]}"
+        config = parse_value(value, "value") if value.strip() else {}
+    except InputError as exc:
+        return f"not valid YAML: {str(exc).removeprefix('value').lstrip(':0123456789 ')}"
     if not isinstance(config, dict):
         return "not a ProxyConfig mapping"
     for key in ("concurrency", "statNameLength"):

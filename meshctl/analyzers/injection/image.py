@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-import yaml
-
 from meshctl.analysis.context import Context
 from meshctl.analysis.registry import Analyzer, register
 from meshctl.analysis.selectors import (
@@ -69,9 +67,12 @@ def _annotation_image_type(pod: Resource) -> str:
     raw = pod.annotations.get(PROXY_CONFIG_ANNOTATION)
     if not raw:
         return ""
+    from meshctl.errors import InputError
+    from meshctl.sources.loading import parse_value
+
     try:
-        return _image_type(yaml.safe_load(raw))
-    except yaml.YAMLError:
+        return _image_type(parse_value(raw, PROXY_CONFIG_ANNOTATION))
+    except InputError:
         return ""
 
 
