@@ -75,7 +75,12 @@ def failed_note(failed: Sequence[ReadGap], not_run: Mapping[str, str], allow_par
     """The one stderr paragraph about reads that failed (empty when none did)."""
     if not failed:
         return ""
-    reads = "; ".join(sorted({f"{g.kind} in {g.scope}: {g.reason}" for g in failed}))
+    by_reason: dict[str, list[str]] = {}
+    for gap in failed:
+        what = gap.kind if gap.namespace is None else f"{gap.kind} in {gap.scope}"
+        if what not in by_reason.setdefault(gap.reason, []):
+            by_reason[gap.reason].append(what)
+    reads = "; ".join(f"{', '.join(sorted(kinds))}: {why}" for why, kinds in sorted(by_reason.items()))
     checks = ", ".join(sorted(not_run)) or "none"
     verdict = ("listed as not run (--allow-partial)" if allow_partial
                else "so the result is incomplete (exit 1; --allow-partial accepts it)")

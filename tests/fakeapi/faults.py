@@ -39,6 +39,7 @@ class Faults:
         self._fail: list[_Rule] = []
         self._slow: list[_Rule] = []
         self._drop: list[_Rule] = []
+        self._truncate: list[_Rule] = []
         self._gone = 0
 
     def fail_next(self, count: int = 1, status: int = 500, retry_after: float | None = None,
@@ -59,6 +60,16 @@ class Faults:
         with self._lock:
             self._drop.append(_Rule(count, path_contains))
 
+    def truncate_next(self, count: int = 1, path_contains: str | None = None) -> None:
+        """Answer the next ``count`` matching requests with half of their body (Content-Length matching it)."""
+        with self._lock:
+            self._truncate.append(_Rule(count, path_contains))
+
+    def take_truncate(self, method: str, path: str) -> bool:
+        """Whether this response's body is to be cut in half."""
+        with self._lock:
+            return self._take(self._truncate, method, path) is not None
+
     def gone_on_continue(self, count: int = 1) -> None:
         """Answer 410 Expired to the next ``count`` requests that carry a continue token."""
         with self._lock:
@@ -70,6 +81,7 @@ class Faults:
             self._fail.clear()
             self._slow.clear()
             self._drop.clear()
+            self._truncate.clear()
             self._gone = 0
 
     @staticmethod

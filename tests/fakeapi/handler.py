@@ -73,7 +73,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         if response is None:
             response = self._dispatch(req)
-        self._send(response, head_only=req.method == "HEAD")
+        truncate = fake.faults.take_truncate(req.method, req.path)
+        self._send(response, head_only=req.method == "HEAD", truncate=truncate)
 
     def _drop(self) -> None:
         self.close_connection = True
@@ -122,12 +123,14 @@ class Handler(BaseHTTPRequestHandler):
         for key, value in response.headers.items():
             self.send_header(key, value)
 
-    def _send(self, response: Response, head_only: bool = False) -> None:
+    def _send(self, response: Response, head_only: bool = False, truncate: bool = False) -> None:
         try:
             if response.stream is not None:
                 self._send_stream(response)
                 return
             payload = response.payload()
+            if truncate:
+                payload = payload[: len(payload) // 2]
             self._headers(response)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
