@@ -38,6 +38,10 @@ def internal_error(rule: str, exc: BaseException, origin: str | None = None) -> 
 def run_rules(rules: Iterable[R], name: Callable[[R], str], skip_reason: Callable[[R], str | None],
               call: Callable[[R], Iterable[Message]], error_origin: str | None = None) -> RunReport:
     """Run each rule: ``skip_reason`` (None to run it), then ``call`` for its messages."""
+    from meshctl.deadline import DeadlineExceeded
+    from meshctl.env import current
+
+    deadline = current().deadline
     messages: list[Message] = []
     skipped: dict[str, str] = {}
     for rule in rules:
@@ -47,7 +51,10 @@ def run_rules(rules: Iterable[R], name: Callable[[R], str], skip_reason: Callabl
             skipped[rule_name] = why
             continue
         try:
-            found = list(call(rule))
+            with deadline.running(f"running {rule_name}"):
+                found = list(call(rule))
+        except DeadlineExceeded:
+            raise  # running out of time is a tool failure (exit 1), never a finding
         except Exception as exc:  # noqa: BLE001 - a rule's bug must not stop the run
             found = [internal_error(rule_name, exc, error_origin)]
         messages.extend(m if m.analyzer == rule_name else replace(m, analyzer=rule_name) for m in found)

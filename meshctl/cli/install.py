@@ -65,6 +65,7 @@ def generate(
     version: ChartVersion = "",
     repo: Repo = "",
     output: Annotated[str, typer.Option("--output", "-o", help="yaml or json.")] = "yaml",
+    timeout: o.Timeout = 30.0,
     debug: o.Debug = False,
 ) -> None:
     """Print Istio's charts as Helm renders them for the configuration (no cluster needed)."""
