@@ -17,6 +17,7 @@ from meshctl.inject.podspec import Obj, Pod, Workload, template
 from meshctl.inject.validate import check_annotations
 from meshctl.inject.workloads import pod_template, set_pod_template, workload_of
 
+_INJECTED_VOLUMES = {"istio-token", "istiod-ca-cert", "istio-ca-crl", "istio-xds", "grpc-io-proxyless-bootstrap"}
 _INJECTED_CONTAINERS = (a.PROXY_NAME, a.INIT_NAME, "istio-validation", "grpc-bootstrap-init")
 
 
@@ -74,7 +75,7 @@ def uninject(meta: Obj, spec: Obj) -> None:
             status = {}
         if not isinstance(status, dict) or not isinstance(status.get("volumes") or [], list):
             status = {}
-    volumes = set(status.get("volumes") or []) | {v["name"] for v in template("volumes")}
+    volumes = set(status.get("volumes") or []) | set(template("volumes")) | _INJECTED_VOLUMES
     injected = set(_INJECTED_CONTAINERS) | {str(n) for n in status.get("initContainers") or []}
     if status.get("containers") == [a.PROXY_NAME]:
         injected.add(a.PROXY_NAME)
