@@ -72,25 +72,12 @@ def render_config(cfg: InstallConfig, charts: ChartSet) -> Rendered:
     component_of: dict[tuple[str, str, str, str], str] = {}
     for rel in plan:
         for obj in render_chart(charts.path(rel.chart), rel.values, rel.name, cfg.namespace):
-            meta = obj.setdefault("metadata", {})
-            if _namespaced_in_chart(obj) and not meta.get("namespace"):
-                meta["namespace"] = cfg.namespace
+            obj.setdefault("metadata", {})
             key = identity(obj)
             if key not in unique:
                 unique[key] = obj
                 component_of[key] = rel.component
     return Rendered(sorted(unique.values(), key=sort_key), component_of, plan)
-
-
-_CLUSTER_SCOPED = {"CustomResourceDefinition", "Namespace", "ClusterRole", "ClusterRoleBinding", "PriorityClass",
-                   "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "StorageClass",
-                   "PersistentVolume", "IngressClass", "APIService", "ValidatingAdmissionPolicy",
-                   "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding"}
-
-
-def _namespaced_in_chart(obj: Obj) -> bool:
-    """Whether Helm would install the object into the release namespace (namespaced kinds)."""
-    return obj.get("kind") not in _CLUSTER_SCOPED
 
 
 def render_objects(profile: str = "default", set_values: Sequence[str] = (), charts_dir: Path | None = None,

@@ -101,10 +101,12 @@ def _snapshot(mesh: Any, refs: list[tuple[str, str]]) -> dict[str, Any]:
 
 def _default_refs(mesh: Any) -> list[tuple[str, str]]:
     ns = mesh.namespace
-    core, apps, rbac = f"/api/v1/namespaces/{ns}", f"/apis/apps/v1/namespaces/{ns}", "/apis/rbac.authorization.k8s.io/v1"
+    core, apps = f"/api/v1/namespaces/{ns}", f"/apis/apps/v1/namespaces/{ns}"
+    rbac = "/apis/rbac.authorization.k8s.io/v1"
     hooks = "/apis/admissionregistration.k8s.io/v1"
     return [(f"{core}/services/istio-ingressgateway", "gateway"), (f"{apps}/deployments/istio-ingressgateway", ""),
-            (f"{core}/serviceaccounts/istio-ingressgateway", ""), (f"{core}/serviceaccounts/istio-reader-service-account", ""),
+            (f"{core}/serviceaccounts/istio-ingressgateway", ""),
+            (f"{core}/serviceaccounts/istio-reader-service-account", ""),
             (f"{rbac}/namespaces/{ns}/roles/istio-ingressgateway", ""), (f"{apps}/deployments/istiod", ""),
             (f"{core}/configmaps/istio", ""), (f"{core}/configmaps/istio-sidecar-injector", ""),
             (f"{hooks}/validatingwebhookconfigurations/istiod-default-validator", ""),
