@@ -15,6 +15,8 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from meshctl.cli.coercion import install as install_plain_coercion
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -94,6 +96,7 @@ def short_help(name: str) -> str:
     return first.split(". ")[0].rstrip(".") + "." if first else ""
 
 
+install_plain_coercion()  # option values of plain types without typer's pydantic adapters
 app = LazyGroup(
     name="meshctl",
     help="Administer an Istio service mesh: analyze, inject, precheck, proxy-config, install.",

@@ -1,0 +1,1 @@
+"""ztunnel's admin ``/config_dump``: parsing and the views of ``meshctl ztunnel-config``."""
