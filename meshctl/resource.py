@@ -3,24 +3,46 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from meshctl.kinds import group_of, kind_key, lookup
 
 
+class LineSource(Protocol):
+    """Finds the line of a field in the file a resource was read from (``meshctl.sources.lines``)."""
+
+    def line_of(self, doc_line: int, identity: tuple[str, str, str | None], path: str) -> int | None:
+        """The line of ``path`` in the object ``identity`` (kind, name, namespace) of the document
+        starting on ``doc_line``, or None."""
+
+
 @dataclass(frozen=True, slots=True)
 class Origin:
-    """Where a resource came from: a file and line, or a cluster object."""
+    """Where a resource came from: a file and line, or a cluster object.
+
+    ``lines`` (files only) finds the line of a field inside the document, for findings that name
+    one (see :meth:`at_field`)."""
 
     path: str | None = None
     line: int | None = None
     cluster: str | None = None
+    lines: LineSource | None = field(default=None, compare=False, repr=False)
 
     def location(self) -> str:
         """``file:line`` for files, empty for cluster objects."""
         if self.path is None:
             return ""
         return f"{self.path}:{self.line}" if self.line else self.path
+
+    def at_field(self, identity: tuple[str, str, str | None], field_path: str | None) -> Origin:
+        """This origin pointing at a field of the object (its document's line when the field
+        cannot be located). The result keeps no line source."""
+        line = self.line
+        if field_path and self.lines is not None and self.line:
+            line = self.lines.line_of(self.line, identity, field_path) or self.line
+        if self.lines is None and line == self.line:
+            return self
+        return Origin(path=self.path, line=line, cluster=self.cluster)
 
 
 @dataclass(frozen=True, slots=True)

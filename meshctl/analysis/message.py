@@ -28,7 +28,9 @@ class Message:
               analyzer: str = "", path: str | None = None, origin: str | None = None) -> Message:
         """Render a message from the catalogue for a resource (or a named origin)."""
         mtype = message_type(code)
-        res_origin = resource.origin if resource else Origin()
+        # the origin points at the field the message is about, when the file can show it
+        res_origin = resource.origin.at_field((resource.kind, resource.name, resource.namespace), path) \
+            if resource else Origin()
         return cls(
             code=code,
             level=mtype.level,

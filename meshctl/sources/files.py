@@ -12,6 +12,7 @@ from meshctl.env import current
 from meshctl.errors import InputError
 from meshctl.resource import Origin, Resource
 from meshctl.sources import loading
+from meshctl.sources.lines import FileLines
 from meshctl.sources.shape import check_object, list_items
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -110,12 +111,21 @@ def _iter_yaml_lenient(text: str, path: str) -> Iterator[tuple[int, Any]]:
 _looks_like_json = loading.looks_like_json
 
 
-def _resources(documents: Iterable[tuple[int, Any]], path: str, ignore_unknown: bool) -> list[Resource]:
+def _line_source(path: str, text: str | None = None) -> FileLines:
+    """Where field lines are looked up later; stdin, pipes and devices keep their text."""
+    keep = text if path == "-" or loading.special_kind(path) else None
+    return FileLines(path, keep)
+
+
+def _resources(documents: Iterable[tuple[int, Any]], path: str, ignore_unknown: bool,
+               lines: FileLines | None = None) -> list[Resource]:
     out: list[Resource] = []
+    lines = lines or _line_source(path)
     for line, value in documents:
+        lines.add_document(line)
         try:
             for body in _objects(value, path, line):
-                out.append(Resource.from_dict(body, Origin(path=path, line=line)))
+                out.append(Resource.from_dict(body, Origin(path=path, line=line, lines=lines)))
         except InputError:
             if not ignore_unknown:
                 raise
@@ -127,13 +137,15 @@ def parse_text(text: str, path: str, ignore_unknown: bool = False) -> list[Resou
     if _looks_like_json(text, path):
         return _parse_json(text, path)
     documents = _iter_yaml_lenient(text, path) if ignore_unknown else _iter_yaml(text, path)
-    return _resources(documents, path, ignore_unknown)
+    return _resources(documents, path, ignore_unknown, _line_source(path, text))
 
 
 def _parse_json(text: str, path: str) -> list[Resource]:
     value = loading.json_value(text, path)
     items = value if isinstance(value, list) else [value]
-    return [Resource.from_dict(body, Origin(path=path, line=1))
+    lines = _line_source(path, text)
+    lines.add_document(1)
+    return [Resource.from_dict(body, Origin(path=path, line=1, lines=lines))
             for item in items for body in _objects(item, path, 1)]
 
 

@@ -41,7 +41,7 @@ def test_json_has_istioctl_keys(run_cli, bad_ports: Path) -> None:
     out = json.loads(run_cli("analyze", "-f", str(bad_ports), "-o", "json").stdout)
     assert out[0]["code"] == "IST0118" and out[0]["level"] == "Info"
     assert out[0]["origin"] == "Service default/web"
-    assert out[0]["reference"] == f"{bad_ports}:1"
+    assert out[0]["reference"] == f"{bad_ports}:6"  # the line of the port it is about
     assert out[0]["documentationUrl"].endswith("/ist0118/")
     assert out[0]["message"]
 
@@ -60,7 +60,7 @@ def test_sarif_has_rules_and_lines(run_cli, bad_ports: Path) -> None:
     result = run["results"][0]
     assert result["ruleId"] == "IST0118" and rule_ids[result["ruleIndex"]] == "IST0118"
     loc = result["locations"][0]["physicalLocation"]
-    assert loc["artifactLocation"]["uri"] == str(bad_ports) and loc["region"]["startLine"] == 1
+    assert loc["artifactLocation"]["uri"] == str(bad_ports) and loc["region"]["startLine"] == 6
     assert result["level"] == "note"
 
 
@@ -113,7 +113,7 @@ def test_use_kube_false_spelling(run_cli, bad_ports: Path) -> None:
 
 def test_stdin_input(run_cli) -> None:
     res = run_cli("analyze", "-f", "-", "-o", "json", stdin=BAD_PORTS)
-    assert json.loads(res.stdout)[0]["reference"] == "-:1"
+    assert json.loads(res.stdout)[0]["reference"] == "-:6"
 
 
 def test_namespace_flag_defaults_unnamespaced_resources(run_cli, tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ def test_examples_sarif_points_at_lines(run_cli) -> None:
     assert own and all(r["locations"][0]["physicalLocation"]["region"]["startLine"] > 0 for r in own)
     weights = next(r for r in results if r["ruleId"] == "MSH0101")
     location = weights["locations"][0]["physicalLocation"]
-    assert location["artifactLocation"]["uri"].endswith("traffic.yaml") and location["region"]["startLine"] == 4
+    assert location["artifactLocation"]["uri"].endswith("traffic.yaml") and location["region"]["startLine"] == 13
 
 
 def test_examples_junit_failures_match_errors(run_cli) -> None:
