@@ -10,7 +10,9 @@ from tests.conftest import REPO
 EXAMPLES = str(REPO / "examples")
 DELIBERATE = {("MSH0101", "VirtualService shop/reviews"), ("MSH0202", "DestinationRule shop/ledger"),
               ("IST0101", "VirtualService shop/reviews"), ("IST0118", "Service shop/reviews"),
-              ("IST0102", "Namespace payments")}
+              ("IST0102", "Namespace payments"),
+              # examples/ambient: an L7 rule ztunnel is asked to enforce, and a waypoint that does not exist.
+              ("MSH1701", "AuthorizationPolicy orders/cart-read-only"), ("MSH1702", "Service orders/checkout")}
 
 
 def test_examples_json_exit_79(run_cli) -> None:
@@ -43,5 +45,6 @@ def test_examples_junit_failures_match_errors(run_cli) -> None:
 
 def test_examples_pass_with_suppressions(run_cli) -> None:
     res = run_cli("analyze", "-f", EXAMPLES, "--use-kube=false", "-o", "json", "-S", "IST0101=*",
-                  "-S", "MSH01*=*", "-S", "MSH0202=DestinationRule shop/*")
+                  "-S", "MSH01*=*", "-S", "MSH0202=DestinationRule shop/*",
+                  "-S", "MSH1702=Service orders/*")
     assert res.exit_code == 0, res.stdout
