@@ -193,7 +193,7 @@ def _analyze(req: AnalyzeRequest, extra: Sequence[Resource]) -> Result:
                                  for name in idle}}
     messages = run.messages
     if req.namespace and not req.all_namespaces:
-        messages = [m for m in messages if m.namespace in (req.namespace, None)]
+        messages = [m for m in messages if _in_namespace(m, req.namespace)]
     messages += [Message.build("MSH0501", None, {"check": name, "reason": why.removeprefix("did not run: ")},
                                name, origin="Cluster") for name, why in sorted(not_run.items())]
     suppressions = [Suppression.parse(s) for s in req.suppress]
@@ -202,6 +202,13 @@ def _analyze(req: AnalyzeRequest, extra: Sequence[Resource]) -> Result:
     return Result(final, req.failure_threshold, req.output_threshold, {**skipped, **not_run},
                   [a.name for a in analyzers], not_run=not_run, allow_partial=req.allow_partial,
                   notes=notes)
+
+
+def _in_namespace(message: Message, namespace: str) -> bool:
+    """Whether a finding is about ``namespace`` (its objects, the Namespace itself, or cluster-wide)."""
+    if message.namespace is not None:
+        return message.namespace == namespace
+    return message.kind != "Namespace" or message.name == namespace
 
 
 def _notes(req: AnalyzeRequest, loaded: Loaded, inputs: dict[str, tuple[str, ...]],
