@@ -9,6 +9,7 @@ from meshctl.analysis.registry import Analyzer, register
 from meshctl.analyzers.k8sgateway.refs import (
     GATEWAY_GROUP,
     ROUTE_KINDS,
+    deployed_gateways,
     dicts,
     is_service,
     listener_admits_kind,
@@ -35,18 +36,20 @@ class RouteParentAnalyzer(Analyzer):
     """Checks that route parentRefs name an existing Gateway listener (or Service) that allows the route."""
 
     name = "k8sgateway.RouteParentAnalyzer"
-    inputs = (*ROUTE_KINDS, "KubernetesGateway", "Service", "Namespace")
+    inputs = (*ROUTE_KINDS, "KubernetesGateway", "Service", "Namespace", "Pod")
     codes = ("MSH1731", "MSH1732")
 
     def analyze(self, ctx: Context) -> None:
         """Resolve every parentRef of every HTTPRoute and GRPCRoute."""
+        deployed = deployed_gateways(ctx.resources.of_kind("Pod"))
         for kind in ROUTE_KINDS:
             for route in ctx.resources.of_kind(kind):
                 for i, ref in enumerate(dicts(route.spec.get("parentRefs"))):
-                    self._check(ctx, route, ref, f"spec.parentRefs[{i}]")
+                    self._check(ctx, route, ref, f"spec.parentRefs[{i}]", deployed)
 
     @staticmethod
-    def _check(ctx: Context, route: Resource, ref: dict[str, Any], path: str) -> None:
+    def _check(ctx: Context, route: Resource, ref: dict[str, Any], path: str,
+               deployed: set[tuple[str, str]]) -> None:
         namespace = str(ref.get("namespace") or route.namespace or "")
         name = str(ref.get("name", ""))
         group, kind = str(ref.get("group", GATEWAY_GROUP)), str(ref.get("kind", "Gateway"))
@@ -57,6 +60,8 @@ class RouteParentAnalyzer(Analyzer):
         if kind != "Gateway" or group != GATEWAY_GROUP:
             return
         gateway = ctx.resources.get("KubernetesGateway", namespace or None, name)
+        if gateway is None and (namespace, name) in deployed:
+            return  # its pods exist, so the Gateway does; its listeners are not in the input
         if gateway is None:
             ctx.report("MSH1731", route, path=path, parent=f"Gateway {namespace}/{name}", detail="does not exist")
             return

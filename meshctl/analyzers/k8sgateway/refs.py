@@ -16,6 +16,14 @@ CORE_GROUPS = ("", "core")
 DEFAULT_KINDS = {"HTTP": {"HTTPRoute", "GRPCRoute"}, "HTTPS": {"HTTPRoute", "GRPCRoute"},
                  "TLS": {"TLSRoute", "TCPRoute"}, "TCP": {"TCPRoute"}, "UDP": {"UDPRoute"}}
 NAME_LABEL = "kubernetes.io/metadata.name"
+GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name"
+
+
+def deployed_gateways(pods: Iterable[Resource]) -> set[tuple[str, str]]:
+    """(namespace, name) of the Gateways whose proxy pods exist: evidence that the Gateway exists even when
+    the input does not hold it (a partial snapshot)."""
+    return {(pod.namespace or "", str(pod.labels[GATEWAY_NAME_LABEL])) for pod in pods
+            if GATEWAY_NAME_LABEL in pod.labels}
 
 
 def dicts(value: Any) -> list[dict[str, Any]]:
