@@ -171,6 +171,9 @@ def check_object(obj: dict[str, Any], where: str) -> dict[str, Any]:
         _check_pod_template(obj, kind, where)
     elif kind in _WEBHOOK_KINDS:
         _conform(obj.get("webhooks"), [_WEBHOOK], where, "webhooks")
+    elif kind in ("ConfigMap", "Secret"):
+        for key in ("data", "stringData", "binaryData"):  # the API server keeps only string values here
+            _conform(obj.get(key), "strmap", where, key)
     return obj
 
 
