@@ -91,7 +91,8 @@ class FileLines:
         if not 0 < line <= len(starts):
             return None
         after = bisect_right(self.doc_lines, line)
-        end = starts[self.doc_lines[after] - 1] if after < len(self.doc_lines) else len(text)
+        following = self.doc_lines[after] if after < len(self.doc_lines) else 0
+        end = starts[following - 1] if 0 < following <= len(starts) else len(text)
         try:
             loader = _loader()(text[starts[line - 1]:end])
             try:

@@ -64,7 +64,7 @@ class SelectorAnalyzer(Analyzer):
                 if ambient:
                     if (sidecar.namespace, sidecar.name) not in reported:
                         reported.add((sidecar.namespace, sidecar.name))
-                        ctx.report("IST0167", sidecar, detail=AMBIENT_POD)
+                        ctx.report("IST0167", sidecar, path="spec.workloadSelector", detail=AMBIENT_POD)
                     continue
                 ctx.report("IST0110", sidecar, path="metadata.name", sidecars=names,
                            namespace=key[0] or "", pod=key[1])

@@ -40,4 +40,4 @@ class SelectorAnalyzer(Analyzer):
                 continue
             names = ", ".join(sorted(t.name for t in tels))
             for tel in tels:
-                ctx.report("IST0159", tel, telemetries=names, namespace=ns or "", pod=pod_name)
+                ctx.report("IST0159", tel, path="spec.selector", telemetries=names, namespace=ns or "", pod=pod_name)

@@ -54,7 +54,7 @@ class DestinationHostAnalyzer(Analyzer):
             entry = index.lookup(vs.namespace, export_to, dest.host)
             if entry is None:
                 kind = "mirror host" if dest.is_mirror else "host"
-                ctx.report("IST0101", vs, path=dest.path, ref_kind=kind, ref_name=dest.host)
+                ctx.report("IST0101", vs, path=f"{dest.path}.host", ref_kind=kind, ref_name=dest.host)
                 continue
             self._check_port(ctx, vs, dest, entry)
 
@@ -64,7 +64,7 @@ class DestinationHostAnalyzer(Analyzer):
                 ctx.report("IST0112", vs, path=dest.path, host=dest.host)
             return
         if dest.port not in entry.ports:
-            ctx.report("IST0101", vs, path=dest.path, ref_kind="host:port",
+            ctx.report("IST0101", vs, path=f"{dest.path}.port.number", ref_kind="host:port",
                        ref_name=f"{dest.host}:{dest.port}")
 
     def _check_subsets(self, ctx: Context, vs: Resource,
