@@ -19,6 +19,8 @@ from meshctl.inject.podspec import (
     app_containers,
     proxy_args,
     proxy_env,
+    proxy_resources,
+    readiness_probe,
     sidecar_fragment,
     template,
 )
@@ -126,8 +128,55 @@ def grpc_simple_fragment(pod: Pod) -> Obj:
                      "volumes": [{"name": "grpc-io-proxyless-bootstrap", "emptyDir": {}}]}}
 
 
+def _grpc_agent_env(pod: Pod) -> list[Obj]:
+    skip = {"ISTIO_CPU_LIMIT", "GOMEMLIMIT", "ISTIO_META_INTERCEPTION_MODE", "ISTIO_BOOTSTRAP_OVERRIDE"}
+    env = [e for e in proxy_env(pod) if e["name"] not in skip]
+    return [{"name": "ISTIO_META_GENERATOR", "value": "grpc"},
+            {"name": "OUTPUT_CERTS", "value": "/var/lib/istio/data"}, *env,
+            {"name": "ISTIO_META_DNS_CAPTURE", "value": "false"}, {"name": "DISABLE_ENVOY", "value": "true"}]
+
+
+def grpc_agent_fragment(pod: Pod) -> Obj:
+    """Proxyless gRPC with the agent: istio-proxy runs pilot-agent only; apps read its bootstrap."""
+    values = pod.values
+    container: Obj = {
+        "name": a.PROXY_NAME,
+        "image": str(pod.ann.get(a.PROXY_IMAGE, values.proxy_image)),
+        "ports": [{"containerPort": 15020, "protocol": "TCP", "name": "mesh-metrics"}],
+        "args": proxy_args(pod),
+        "lifecycle": {"postStart": {"exec": {"command": [
+            "pilot-agent", "wait", "--url=http://localhost:15020/healthz/ready"]}}},
+        "env": _grpc_agent_env(pod),
+    }
+    if values.image_pull_policy:
+        container["imagePullPolicy"] = values.image_pull_policy
+    if pod.status_port:
+        probe = readiness_probe(pod)
+        probe["httpGet"]["port"] = 15020
+        container["readinessProbe"] = probe
+        container["resources"] = proxy_resources(pod.ann, values)
+        container["volumeMounts"] = volumes.mounts(pod, "grpc-agent")
+    else:
+        container["volumeMounts"] = volumes.user_items(pod, "userVolumeMount")
+    certs = [m for m in volumes.mounts(pod, "grpc-agent")
+             if m["name"] in ("workload-certs", "gke-workload-certificate")]
+    apps = [{"name": c.get("name"),
+             "env": [{"name": "GRPC_XDS_EXPERIMENTAL_SECURITY_SUPPORT", "value": "true"},
+                     {"name": "GRPC_XDS_BOOTSTRAP", "value": GRPC_BOOTSTRAP}],
+             "volumeMounts": [{"mountPath": "/var/lib/istio/data", "name": "istio-data"},
+                              {"mountPath": "/etc/istio/proxy", "name": "istio-xds"}, *certs]}
+            for c in app_containers(pod.spec)]
+    spec: Obj = {"containers": [container, *apps], "volumes": volumes.volumes(pod, "grpc-agent")}
+    secrets = values.value("global.imagePullSecrets", []) or []
+    if secrets:
+        spec["imagePullSecrets"] = [{"name": s} if isinstance(s, str) else s for s in secrets]
+    ann = _default_container({a.REV: values.revision, "sidecar.istio.io/rewriteAppHTTPProbers": "false"}, pod)
+    return {"metadata": {"annotations": ann, "labels": _plain_canonical(pod)}, "spec": spec}
+
+
 BUILTIN: dict[str, Callable[[Pod], Obj]] = {
     "sidecar": sidecar_fragment,
+    "grpc-agent": grpc_agent_fragment,
     "gateway": gateway_fragment,
     "grpc-simple": grpc_simple_fragment,
 }

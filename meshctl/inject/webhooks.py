@@ -11,7 +11,6 @@ from meshctl.inject import annotations as a
 
 NEVER_MATCH = {"matchLabels": {"istio.io/deactivated": "never-match"}}
 DEACTIVATED = "The injection webhook is deactivated, and will never match labels."
-OPTED_OUT = f"Pod has {a.INJECT}=false label, preventing injection"
 
 
 @dataclass(frozen=True)
@@ -62,20 +61,47 @@ def _no_match_reason(hooks: list[Mapping[str, Any]]) -> str:
             f"or pod labels ({', '.join(pod_labels)})")
 
 
+def _pod_blocked(selector: Mapping[str, Any] | None, pod_labels: Mapping[str, str]) -> str | None:
+    """The pod label that keeps a webhook whose namespace matches from injecting, as ``key=value``."""
+    for expr in (selector or {}).get("matchExpressions") or []:
+        key, op = expr.get("key"), expr.get("operator")
+        if key not in pod_labels:
+            continue
+        if op == "DoesNotExist" or (op == "NotIn" and pod_labels[key] in (expr.get("values") or [])):
+            return f"{key}={pod_labels[key]}"
+    return None
+
+
 def match_webhooks(hooks: list[Mapping[str, Any]], pod_labels: Mapping[str, str],
                    ns_labels: Mapping[str, str]) -> tuple[bool, str]:
-    """Whether any webhook of one configuration matches, with istioctl's reason."""
-    ns_matched = False
+    """Whether any webhook of one configuration matches, with istioctl's reason.
+
+    Webhooks are tried in order. One whose namespace and object selectors both match
+    injects, and the reason names the selector labels that matched; one where only the
+    namespace matches explains the pod label that blocks it, and one where only the pod
+    matches explains a namespace ``istio-injection`` label other than ``enabled``. Unlike
+    istioctl, a match through selectors without In/NotIn terms still counts as injecting."""
     for hook in hooks:
         ns_ok, ns_label = _matched_label(hook.get("namespaceSelector"), ns_labels)
         pod_ok, pod_label = _matched_label(hook.get("objectSelector"), pod_labels)
-        ns_matched = ns_matched or ns_ok
         if ns_ok and pod_ok:
+            if ns_label and pod_label:
+                return True, f"Namespace label {ns_label} matches, and pod label {pod_label} matches"
             if ns_label:
                 return True, f"Namespace label {ns_label} matches"
-            return True, f"Pod label {pod_label} matches"
-    if ns_matched and pod_labels.get(a.INJECT) == "false":
-        return False, OPTED_OUT
+            if pod_label:
+                return True, f"Pod label {pod_label} matches"
+            # Selectors without In/NotIn terms (matchLabels, Exists): the API server calls the
+            # webhook all the same, where istioctl would go on to the next one and miss it.
+            return True, "Namespace and pod selectors match"
+        elif ns_ok:
+            blocked = _pod_blocked(hook.get("objectSelector"), pod_labels)
+            if blocked:
+                return False, f"Pod has {blocked} label, preventing injection"
+        elif pod_ok:
+            value = ns_labels.get(a.INJECTION_LABEL)
+            if value is not None and value != "enabled":
+                return False, f"Namespace has {a.INJECTION_LABEL}={value} label, preventing injection"
     return False, _no_match_reason(hooks)
 
 
