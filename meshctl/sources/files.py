@@ -38,7 +38,7 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
         path = Path(raw)
         if path.is_dir():
             files.extend(str(p) for p in sorted(path.rglob("*")) if p.is_file() and p.suffix in SUFFIXES)
-        elif path.is_file() or loading.special_kind(raw) in ("a FIFO (named pipe)", "a character device"):
+        elif path.is_file() or loading.special_kind(raw) in ("a named pipe", "a character device"):
             files.append(str(path))  # FIFOs and devices (``-f <(cmd)``) are read bounded, like stdin
         elif loading.special_kind(raw):
             raise InputError(f"{raw}: is {loading.special_kind(raw)}, not a file")

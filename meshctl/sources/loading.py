@@ -42,7 +42,7 @@ except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader
 
 CHUNK = 1 << 16
-_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
+_KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a character device",
           stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
 
 
@@ -115,14 +115,14 @@ class BoundedReader:
                              "not YAML or JSON text")
         return data
 
-    def read_all(self) -> bytes:
+    def read_all(self) -> bytes | bytearray:
         """Everything up to the end, within the limits."""
-        parts: list[bytes] = []
+        out = bytearray()
         while True:
             data = self.read(CHUNK)
             if not data:
-                return b"".join(parts)
-            parts.append(data)
+                return out
+            out += data
 
     def close(self) -> None:
         """Close what this reader opened (never stdin)."""
@@ -140,7 +140,7 @@ def _pollable(raw: Any) -> bool:
 
 
 def special_kind(path: str) -> str:
-    """``"a FIFO (named pipe)"``, ``"a directory"``... for what is not a regular file; ``""`` otherwise."""
+    """``"a named pipe"``, ``"a directory"``... for what is not a regular file; ``""`` otherwise."""
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -177,7 +177,7 @@ def open_input(path: str, env: Environment | None = None) -> BoundedReader:
     return BoundedReader(None, path, env, fd=fd, special=kind)
 
 
-def read_bytes(path: str, env: Environment | None = None) -> bytes:
+def read_bytes(path: str, env: Environment | None = None) -> bytes | bytearray:
     """All bytes of a file, FIFO, device or stdin (``-``), within the limits; InputError otherwise."""
     env = env or current()
     with env.deadline.running(f"reading {_label(path)}"):
