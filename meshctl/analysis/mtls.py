@@ -21,6 +21,10 @@ from meshctl.resource import Resource
 
 WORKLOAD_KINDS = ("Pod", "Deployment", "StatefulSet", "DaemonSet")
 RELAXED = ("PERMISSIVE", "DISABLE")
+#: istio-proxy's own inbound ports, which istio-init never redirects (Prometheus, health, agent status).
+PROXY_PORTS = frozenset({15090, 15021, 15020})
+EXCLUDE_INBOUND = "traffic.sidecar.istio.io/excludeInboundPorts"
+INCLUDE_INBOUND = "traffic.sidecar.istio.io/includeInboundPorts"
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,33 @@ def has_sidecar(res: Resource, namespaces: Mapping[str, Mapping[str, str]]) -> b
     opted_out = "false" in (labels.get("sidecar.istio.io/inject"), annotations.get("sidecar.istio.io/inject"))
     ns_labels = namespaces.get(res.namespace or "", {})
     return not opted_out and REVISION_LABEL in ns_labels
+
+
+def workload_annotations(res: Resource) -> Mapping[str, str]:
+    """A Pod's annotations, or a workload's pod template annotations."""
+    if res.kind == "Pod":
+        return res.annotations
+    return ((res.spec.get("template") or {}).get("metadata") or {}).get("annotations") or {}
+
+
+def _port_list(text: str) -> set[int]:
+    return {int(p) for p in (part.strip() for part in str(text).split(",")) if p.isdigit()}
+
+
+def uncaptured_reason(res: Resource, port: int | None) -> str | None:
+    """Why istio-init does not redirect inbound ``port`` to the sidecar (so no PeerAuthentication applies
+    to it), or None when it is captured."""
+    if port is None:
+        return None
+    if port in PROXY_PORTS:
+        return "istio-proxy's own port, never captured"
+    annotations = workload_annotations(res)
+    if port in _port_list(annotations.get(EXCLUDE_INBOUND, "")):
+        return f"excluded from capture by {EXCLUDE_INBOUND}"
+    include = annotations.get(INCLUDE_INBOUND)
+    if include is not None and include.strip() != "*" and port not in _port_list(include):
+        return f"not in {INCLUDE_INBOUND}"
+    return None
 
 
 def client_tls_mode(rule: Resource, port: int | None) -> str | None:

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass
 
 from meshctl.analysis.context import Environment
-from meshctl.analysis.mtls import WORKLOAD_KINDS, PeerAuthIndex, has_sidecar, workload_labels
+from meshctl.analysis.mtls import WORKLOAD_KINDS, PeerAuthIndex, has_sidecar, uncaptured_reason, workload_labels
 from meshctl.analysis.selectors import pod_spec
 from meshctl.resource import Resource
 from meshctl.snapshot import Snapshot
@@ -55,9 +55,12 @@ def summarize(snapshot: Snapshot, env: Environment, namespace: str | None = None
         sidecar = has_sidecar(workload, namespaces)
         for port in _ports(workload):
             mode = index.effective(workload.namespace, workload_labels(workload), port)
+            shown, source = (mode.mode, mode.source()) if sidecar else ("NONE (no sidecar)", mode.source())
+            uncaptured = uncaptured_reason(workload, port) if sidecar else None
+            if uncaptured:
+                shown, source = "NONE (not captured)", uncaptured
             rows.append(MtlsRow(workload.namespace or "", f"{workload.kind}/{workload.name}",
-                                str(port) if port else "*", mode.mode if sidecar else "NONE (no sidecar)",
-                                mode.source(), sidecar))
+                                str(port) if port else "*", shown, source, sidecar))
     return sorted(rows, key=lambda r: (r.namespace, r.workload, r.port))
 
 

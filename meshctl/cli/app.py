@@ -39,6 +39,7 @@ COMMANDS: dict[str, Entry] = {
     "zc": Entry("meshctl.cli.ztunnel_config", "app", hidden=True),
     "proxy-status": Entry("meshctl.cli.proxy_status", "proxy_status"),
     "ps": Entry("meshctl.cli.proxy_status", "proxy_status", hidden=True),
+    "describe": Entry("meshctl.cli.describe", "describe"),
     "install": Entry("meshctl.cli.install", "app"),
     "manifest": Entry("meshctl.cli.install", "manifest_app"),
     "verify-install": Entry("meshctl.cli.install", "verify_install"),
