@@ -44,8 +44,9 @@ def _sdk() -> Any:
 
 
 def _documents(name: str, text: str) -> list[Obj]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        docs = list(yaml.safe_load_all(text))
+        docs = list(yaml.load_all(text, Loader=loader))  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise InputError(f"{name} rendered invalid YAML: {' '.join(str(exc).split())}") from None
     return [d for d in docs if isinstance(d, dict) and d.get("kind")]
