@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from meshctl.cli.options import output_format, output_option
 from meshctl.cli.output import emit, note
 from meshctl.errors import UsageError
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
 FORMATS = ("log", "table", "json", "yaml", "sarif", "junit")
 
-Output = Annotated[str, typer.Option("--output", "-o", help=f"One of {', '.join(FORMATS)}.")]
+Output = Annotated[str, output_option(FORMATS)]
 FailureThreshold = Annotated[str, typer.Option(
     "--failure-threshold", help="Exit 79 when a message is at least this level.")]
 OutputThreshold = Annotated[str, typer.Option("--output-threshold", help="Show messages at least this level.")]
@@ -27,8 +28,7 @@ IgnoreUnknown = Annotated[bool, typer.Option(
 
 def check_format(output: str) -> None:
     """A usage error unless ``output`` is one of FORMATS."""
-    if output not in FORMATS:
-        raise UsageError(f"unknown output format {output!r}; use one of {', '.join(FORMATS)}")
+    output_format(output, FORMATS)
 
 
 def level(text: str, flag: str) -> Level:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from meshctl.cluster.options import ClusterOptions
+from meshctl.report.data import DATA_FORMATS
 
 Kubeconfig = Annotated[str | None, typer.Option("--kubeconfig", help="Path to the kubeconfig file.",
                                                   envvar=None, show_default=False)]
@@ -53,14 +54,29 @@ def dry_run_mode(value: str | None) -> str | None:
     if value not in ("client", "server"):
         raise UsageError(f"--dry-run must be client, server or none, not {value!r}")
     return value
-Output = Annotated[str, typer.Option("--output", "-o", help="Output format (table, json, yaml, ...).")]
-TABLE_FORMATS = ("table", "json", "yaml")
-TableOutput = Annotated[str, typer.Option("--output", "-o", help="table, json or yaml.")]
+def output_option(formats: tuple[str, ...], about: str = "") -> Any:
+    """The one ``-o/--output`` option: ``Annotated[str, output_option(FORMATS)]``; ``about`` adds a sentence."""
+    return typer.Option("--output", "-o", help=f"Output format: {', '.join(formats)}.{' ' + about if about else ''}")
+
+
+def output_format(value: str, formats: tuple[str, ...]) -> str:
+    """``value`` when it is one of ``formats``; else a UsageError naming them."""
+    from meshctl.errors import UsageError
+
+    if value not in formats:
+        raise UsageError(f"unknown output format {value!r}; use one of {', '.join(formats)}")
+    return value
+
+
+TABLE_FORMATS = DATA_FORMATS
+#: ``-o`` of commands whose results are plain data (rendered by ``meshctl.report.data``).
+Output = Annotated[str, output_option(DATA_FORMATS)]
+TableOutput = Output
 
 
 def table_format(output: str) -> str:
     """Validate ``-o`` for commands whose results are a table, JSON or YAML."""
-    return choice(output, TABLE_FORMATS, "-o/--output")
+    return output_format(output, DATA_FORMATS)
 
 
 def choice(value: str, allowed: tuple[str, ...], flag: str, ignore_case: bool = False) -> str:

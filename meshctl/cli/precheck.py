@@ -12,7 +12,7 @@ from meshctl.cli import findings as f
 from meshctl.cli import options as o
 from meshctl.cli.output import emit, progress
 from meshctl.errors import UsageError
-from meshctl.precheck.model import PROFILES
+from meshctl.precheck.names import PROFILES
 
 _VERSION = re.compile(r"v?[0-9]+\.[0-9]+(\.[0-9]+)?")
 

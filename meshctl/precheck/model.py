@@ -10,10 +10,8 @@ from typing import Any
 from meshctl import ISTIO_VERSION
 from meshctl.analysis.context import utc_now
 from meshctl.catalogue import Level
+from meshctl.precheck.names import PROFILES as PROFILES
 from meshctl.resource import Resource
-
-#: The profiles ``meshctl install`` ships (``meshctl.install.config.profile_names()``, tested equal).
-PROFILES = ("default", "demo", "minimal", "empty", "ambient", "remote", "preview", "stable")
 
 
 def no_client_version() -> str | None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from meshctl.analysis.result import Result
 from meshctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from meshctl.analysis.result import Result
 
 
 def renderer(fmt: str) -> Callable[[Result], str]:
