@@ -14,19 +14,20 @@ _meshctl() {
 _meshctl_words() {
     local words=""
     case "$1" in
-        "") words="analyze check-inject completion inject install kube-inject manifest pc precheck proxy-config uninstall verify-install version --help" ;;
-        "analyze") words="--all-namespaces --analyzer --cert-horizon --context --debug --failure-threshold --filename --help --ignore-unknown --istioNamespace --kubeconfig --list-analyzers --mesh-config --mesh-networks --meshConfigFile --meshNetworksFile --namespace --no-color --no-use-kube --output --output-threshold --suppress --timeout --use-kube --verbose -A -L -S -f -i -n -o -v" ;;
+        "") words="analyze check-inject completion describe inject install kube-inject manifest pc precheck proxy-config proxy-status ps uninstall verify-install version zc ztunnel-config --help" ;;
+        "analyze") words="--all-namespaces --allow-partial --analyzer --cert-horizon --context --debug --failure-threshold --filename --help --ignore-unknown --istio-version --istioNamespace --kubeconfig --list-analyzers --mesh-config --mesh-networks --meshConfigFile --meshNetworksFile --namespace --no-color --no-use-kube --output --output-threshold --strict-access --suppress --timeout --use-kube --verbose -A -L -S -f -i -n -o -v" ;;
         "check-inject") words="--context --debug --failure-threshold --filename --help --kubeconfig --namespace --output --selector --timeout -f -l -n -o" ;;
         "completion") words="--help" ;;
+        "describe") words="--context --debug --filename --help --istioNamespace --kubeconfig --namespace --output --timeout -f -i -n -o" ;;
         "inject") words="disable enable iptables status --help" ;;
         "inject disable") words="--context --debug --dry-run --help --kubeconfig --namespace --output --timeout -n -o" ;;
         "inject enable") words="--context --debug --dry-run --help --kubeconfig --namespace --output --revision --timeout -n -o -r" ;;
         "inject iptables") words="--context --debug --filename --format --help --injectConfigFile --injection-config --istioNamespace --kubeconfig --mesh-config --meshConfigFile --namespace --no-use-kube --timeout --use-kube --values --valuesFile -f -i -n" ;;
         "inject status") words="--all-namespaces --context --debug --help --kubeconfig --namespace --output --timeout -A -n -o" ;;
-        "install") words="--context --debug --dry-run --filename --help --kubeconfig --no-color --no-wait --output --profile --revision --set --skip-confirmation --skip-precheck --timeout --verbose -f -o -p -r -s -v -y" ;;
+        "install") words="--charts --context --debug --dry-run --filename --force --help --kubeconfig --no-color --no-wait --output --profile --repo --revision --set --skip-confirmation --skip-precheck --timeout --verbose --version -f -o -p -r -s -v -y" ;;
         "kube-inject") words="--context --debug --filename --help --injectConfigFile --injection-config --istioNamespace --kubeconfig --mesh-config --meshConfigFile --native-sidecar --no-use-kube --output --output-file --revision --timeout --use-kube --values --valuesFile -f -i -o -r" ;;
         "manifest") words="generate --help" ;;
-        "manifest generate") words="--debug --filename --help --output --profile --revision --set -f -o -p -r -s" ;;
+        "manifest generate") words="--charts --debug --filename --help --output --profile --repo --revision --set --timeout --version -f -o -p -r -s" ;;
         "pc") words="all b bootstrap c cluster clusters diff dump ecds endpoint endpoints ep l listener listeners r route routes s secret secrets --help" ;;
         "pc all") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout --with-headers -f -n -o" ;;
         "pc b") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
@@ -35,7 +36,7 @@ _meshctl_words() {
         "pc cluster") words="--admin-url --context --debug --direction --file --fqdn --help --kubeconfig --namespace --output --port --proxy-admin-port --subset --timeout -f -n -o" ;;
         "pc clusters") words="--admin-url --context --debug --direction --file --fqdn --help --kubeconfig --namespace --output --port --proxy-admin-port --subset --timeout -f -n -o" ;;
         "pc diff") words="--context --debug --help --kubeconfig --namespace --output --proxy-admin-port --timeout -n -o" ;;
-        "pc dump") words="--admin-url --context --debug --file --help --include-eds --kubeconfig --namespace --output --proxy-admin-port --stale-after --stale-pushes --timeout --type -f -n -o" ;;
+        "pc dump") words="--admin-url --context --debug --file --help --include-eds --kubeconfig --namespace --output --proxy-admin-port --timeout --type -f -n -o" ;;
         "pc ecds") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
         "pc endpoint") words="--address --admin-url --cluster --compare-k8s --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --status --timeout -f -n -o" ;;
         "pc endpoints") words="--address --admin-url --cluster --compare-k8s --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --status --timeout -f -n -o" ;;
@@ -58,7 +59,7 @@ _meshctl_words() {
         "proxy-config cluster") words="--admin-url --context --debug --direction --file --fqdn --help --kubeconfig --namespace --output --port --proxy-admin-port --subset --timeout -f -n -o" ;;
         "proxy-config clusters") words="--admin-url --context --debug --direction --file --fqdn --help --kubeconfig --namespace --output --port --proxy-admin-port --subset --timeout -f -n -o" ;;
         "proxy-config diff") words="--context --debug --help --kubeconfig --namespace --output --proxy-admin-port --timeout -n -o" ;;
-        "proxy-config dump") words="--admin-url --context --debug --file --help --include-eds --kubeconfig --namespace --output --proxy-admin-port --stale-after --stale-pushes --timeout --type -f -n -o" ;;
+        "proxy-config dump") words="--admin-url --context --debug --file --help --include-eds --kubeconfig --namespace --output --proxy-admin-port --timeout --type -f -n -o" ;;
         "proxy-config ecds") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
         "proxy-config endpoint") words="--address --admin-url --cluster --compare-k8s --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --status --timeout -f -n -o" ;;
         "proxy-config endpoints") words="--address --admin-url --cluster --compare-k8s --context --debug --file --help --kubeconfig --namespace --output --port --proxy-admin-port --status --timeout -f -n -o" ;;
@@ -72,9 +73,41 @@ _meshctl_words() {
         "proxy-config s") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
         "proxy-config secret") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
         "proxy-config secrets") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
+        "proxy-status") words="--context --debug --file --help --istioNamespace --istiod-file --istiod-url --kubeconfig --namespace --output --proxy-admin-port --timeout -f -i -n -o" ;;
+        "ps") words="--context --debug --file --help --istioNamespace --istiod-file --istiod-url --kubeconfig --namespace --output --proxy-admin-port --timeout -f -i -n -o" ;;
         "uninstall") words="--context --debug --dry-run --help --istioNamespace --kubeconfig --output --purge --revision --skip-confirmation --timeout --verbose -i -o -r -v -y" ;;
-        "verify-install") words="--context --debug --filename --help --kubeconfig --output --profile --revision --set --timeout --verbose -f -o -p -r -s -v" ;;
+        "verify-install") words="--charts --context --debug --filename --help --istioNamespace --kubeconfig --output --profile --repo --revision --set --timeout --verbose --version -f -i -o -p -r -s -v" ;;
         "version") words="--help --output --short -o" ;;
+        "zc") words="all c certificate certificates certs p policies policy s service services w workload workloads --help" ;;
+        "zc all") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "zc c") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "zc certificate") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "zc certificates") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "zc certs") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "zc p") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "zc policies") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "zc policy") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "zc s") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "zc service") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "zc services") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "zc w") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "zc workload") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "zc workloads") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "ztunnel-config") words="all c certificate certificates certs p policies policy s service services w workload workloads --help" ;;
+        "ztunnel-config all") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "ztunnel-config c") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "ztunnel-config certificate") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "ztunnel-config certificates") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "ztunnel-config certs") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "ztunnel-config p") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "ztunnel-config policies") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "ztunnel-config policy") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "ztunnel-config s") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "ztunnel-config service") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "ztunnel-config services") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "ztunnel-config w") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "ztunnel-config workload") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
+        "ztunnel-config workloads") words="--address --admin-url --context --debug --file --help --kubeconfig --namespace --node --output --proxy-admin-port --timeout --workload-namespace -f -n -o" ;;
     esac
     echo "$words"
 }

@@ -2,6 +2,7 @@
 complete -c meshctl -n '__fish_use_subcommand' -f -a analyze
 complete -c meshctl -n '__fish_use_subcommand' -f -a check-inject
 complete -c meshctl -n '__fish_use_subcommand' -f -a completion
+complete -c meshctl -n '__fish_use_subcommand' -f -a describe
 complete -c meshctl -n '__fish_use_subcommand' -f -a inject
 complete -c meshctl -n '__fish_use_subcommand' -f -a install
 complete -c meshctl -n '__fish_use_subcommand' -f -a kube-inject
@@ -9,11 +10,16 @@ complete -c meshctl -n '__fish_use_subcommand' -f -a manifest
 complete -c meshctl -n '__fish_use_subcommand' -f -a pc
 complete -c meshctl -n '__fish_use_subcommand' -f -a precheck
 complete -c meshctl -n '__fish_use_subcommand' -f -a proxy-config
+complete -c meshctl -n '__fish_use_subcommand' -f -a proxy-status
+complete -c meshctl -n '__fish_use_subcommand' -f -a ps
 complete -c meshctl -n '__fish_use_subcommand' -f -a uninstall
 complete -c meshctl -n '__fish_use_subcommand' -f -a verify-install
 complete -c meshctl -n '__fish_use_subcommand' -f -a version
+complete -c meshctl -n '__fish_use_subcommand' -f -a zc
+complete -c meshctl -n '__fish_use_subcommand' -f -a ztunnel-config
 complete -c meshctl -n '__fish_use_subcommand' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l all-namespaces
+complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l allow-partial
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l analyzer
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l cert-horizon
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l context
@@ -22,6 +28,7 @@ complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l failure-threshol
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l filename
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l ignore-unknown
+complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l istio-version
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l istioNamespace
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l kubeconfig
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l list-analyzers
@@ -34,6 +41,7 @@ complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l no-use-kube
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l output-threshold
+complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l strict-access
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l suppress
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l timeout
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l use-kube
@@ -61,6 +69,19 @@ complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -s l
 complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -s n
 complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from completion' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from describe' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from describe' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from describe' -l filename
+complete -c meshctl -n '__fish_seen_subcommand_from describe' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from describe' -l istioNamespace
+complete -c meshctl -n '__fish_seen_subcommand_from describe' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from describe' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from describe' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from describe' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from describe' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from describe' -s i
+complete -c meshctl -n '__fish_seen_subcommand_from describe' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from describe' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from inject' -f -a disable
 complete -c meshctl -n '__fish_seen_subcommand_from inject' -f -a enable
 complete -c meshctl -n '__fish_seen_subcommand_from inject' -f -a iptables
@@ -119,22 +140,26 @@ complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcomma
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -s A
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -s n
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l charts
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l dry-run
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l filename
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l force
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l kubeconfig
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l no-wait
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l profile
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l repo
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l revision
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l set
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l skip-confirmation
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l skip-precheck
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l timeout
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l verbose
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l version
 complete -c meshctl -n '__fish_seen_subcommand_from install' -s f
 complete -c meshctl -n '__fish_seen_subcommand_from install' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from install' -s p
@@ -167,13 +192,17 @@ complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -s r
 complete -c meshctl -n '__fish_seen_subcommand_from manifest' -f -a generate
 complete -c meshctl -n '__fish_seen_subcommand_from manifest' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l charts
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l filename
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l profile
+complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l repo
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l revision
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l set
+complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l version
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -s f
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -s p
@@ -312,8 +341,6 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l namespace
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l proxy-admin-port
-complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l stale-after
-complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l stale-pushes
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l timeout
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l type
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -s f
@@ -675,8 +702,6 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l namespace
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l proxy-admin-port
-complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l stale-after
-complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l stale-pushes
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l timeout
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l type
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -s f
@@ -878,6 +903,38 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -s f
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -s n
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l istioNamespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l istiod-file
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l istiod-url
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -s i
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from ps' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from ps' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from ps' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from ps' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from ps' -l istioNamespace
+complete -c meshctl -n '__fish_seen_subcommand_from ps' -l istiod-file
+complete -c meshctl -n '__fish_seen_subcommand_from ps' -l istiod-url
+complete -c meshctl -n '__fish_seen_subcommand_from ps' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ps' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ps' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from ps' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from ps' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from ps' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from ps' -s i
+complete -c meshctl -n '__fish_seen_subcommand_from ps' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from ps' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l dry-run
@@ -895,18 +952,23 @@ complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -s r
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -s v
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -s y
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l charts
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l filename
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l istioNamespace
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l kubeconfig
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l profile
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l repo
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l revision
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l set
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l timeout
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l verbose
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l version
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -s i
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -s p
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -s r
@@ -916,3 +978,481 @@ complete -c meshctl -n '__fish_seen_subcommand_from version' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from version' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from version' -l short
 complete -c meshctl -n '__fish_seen_subcommand_from version' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from zc' -f -a all
+complete -c meshctl -n '__fish_seen_subcommand_from zc' -f -a c
+complete -c meshctl -n '__fish_seen_subcommand_from zc' -f -a certificate
+complete -c meshctl -n '__fish_seen_subcommand_from zc' -f -a certificates
+complete -c meshctl -n '__fish_seen_subcommand_from zc' -f -a certs
+complete -c meshctl -n '__fish_seen_subcommand_from zc' -f -a p
+complete -c meshctl -n '__fish_seen_subcommand_from zc' -f -a policies
+complete -c meshctl -n '__fish_seen_subcommand_from zc' -f -a policy
+complete -c meshctl -n '__fish_seen_subcommand_from zc' -f -a s
+complete -c meshctl -n '__fish_seen_subcommand_from zc' -f -a service
+complete -c meshctl -n '__fish_seen_subcommand_from zc' -f -a services
+complete -c meshctl -n '__fish_seen_subcommand_from zc' -f -a w
+complete -c meshctl -n '__fish_seen_subcommand_from zc' -f -a workload
+complete -c meshctl -n '__fish_seen_subcommand_from zc' -f -a workloads
+complete -c meshctl -n '__fish_seen_subcommand_from zc' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -f -a all
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -f -a c
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -f -a certificate
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -f -a certificates
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -f -a certs
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -f -a p
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -f -a policies
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -f -a policy
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -f -a s
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -f -a service
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -f -a services
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -f -a w
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -f -a workload
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -f -a workloads
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l address
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l admin-url
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l context
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l debug
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l file
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l node
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l output
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l proxy-admin-port
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l timeout
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l workload-namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -s f
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -s n
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -s o
