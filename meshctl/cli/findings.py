@@ -10,11 +10,12 @@ import typer
 from meshctl.cli.options import output_format, output_option
 from meshctl.cli.output import emit, note
 from meshctl.errors import UsageError
+from meshctl.report import RENDERERS
 
 if TYPE_CHECKING:
     from meshctl.catalogue import Level
 
-FORMATS = ("log", "table", "json", "yaml", "sarif", "junit")
+FORMATS = tuple(RENDERERS)  # the findings formats: one per renderer
 
 Output = Annotated[str, output_option(FORMATS)]
 FailureThreshold = Annotated[str, typer.Option(
