@@ -116,7 +116,7 @@ def render_mermaid(graph: Graph, title: str = "") -> str:
     shapes = {"gateway": ('{{"', '"}}'), "host": ('(["', '"])'), "destination": ('["', '"]')}
     lines = ["flowchart LR"]
     if title:
-        lines.insert(0, f"%% {title}")
+        lines.append(f"  %% {title}")
     for node in graph.nodes.values():
         opening, closing = shapes[node.kind]
         lines.append(f"  {ids[node.id]}{opening}{_mermaid_text(node.label)}{closing}")
