@@ -5,7 +5,7 @@ Loading records nothing per field (the loader stays as fast and small as before)
 (``Message.path``), the document is parsed again from its first line, as nodes with marks, and
 the path is walked; the line of the deepest field that exists is the answer (a missing field
 points at its parent), the document's line the fallback. Recent files' texts and documents are
-cached, so many findings in one file cost one read.
+cached (up to a budget of text), so many findings in one file cost one read.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 _BREAK = re.compile("\r\n|\r|\n|\x85|\u2028|\u2029")  # libyaml's line breaks
-_RECENT_FILES = 4
+_TEXT_BUDGET = 64 << 20  # characters of file text kept for lookups, over all files
 _RECENT_DOCS = 16
 _recent: OrderedDict[int, FileLines] = OrderedDict()
 
@@ -59,8 +59,10 @@ class FileLines:
         except Exception:  # noqa: BLE001 - a file that changed or vanished: fall back to document lines
             return None
         _recent[id(self)] = self
-        while len(_recent) > _RECENT_FILES:
+        kept = sum(len(f._text or "") for f in _recent.values())
+        while kept > _TEXT_BUDGET and len(_recent) > 1:
             _, old = _recent.popitem(last=False)
+            kept -= len(old._text or "")
             old._forget()
         return self._text
 
