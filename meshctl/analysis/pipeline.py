@@ -97,7 +97,7 @@ def _load(req: AnalyzeRequest, kinds: set[str]) -> Loaded:
 
     assert req.cluster is not None
     live = load_live(req.cluster, kinds, req.namespace, req.all_namespaces,
-                     istio_namespace=req.istio_namespace)
+                     istio_namespace=req.istio_namespace, istiod=req.istio_version is None)
     from_files = {res.key for res in files}
     return Loaded([*live.resources, *files], live.unavailable - from_files, live.denied,
                   tuple(g for g in live.failed if g.kind not in from_files), live.broken_crds)

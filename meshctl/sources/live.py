@@ -28,6 +28,7 @@ from meshctl.resource import Origin, Resource
 ISTIO_SYSTEM = "istio-system"
 SECRET_FIELDS = "type!=helm.sh/release.v1,type!=kubernetes.io/service-account-token"
 ROOT_CERT_CONFIGMAP = "istio-ca-root-cert"
+ISTIOD_SELECTOR = "app=istiod"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Read:
     key: str
     namespace: str | None = None
     field_selector: str | None = None
+    label_selector: str | None = None
 
 
 def reads_for(key: str, namespaced: bool, istio_namespace: str) -> list[Read]:
@@ -77,7 +79,8 @@ class _Loader:
     gone: set[str] = field(default_factory=set)
 
     def _pages(self, read: Read, namespace: str | None) -> Iterator[list[dict[str, Any]]]:
-        return self.client.pages(read.key, namespace, field_selector=read.field_selector)
+        return self.client.pages(read.key, namespace, label_selector=read.label_selector,
+                                 field_selector=read.field_selector)
 
     def _take(self, read: Read, namespace: str | None) -> None:
         for page in self._pages(read, namespace):
@@ -112,8 +115,10 @@ class _Loader:
 
 
 def load_live(opts: ClusterOptions, kinds: Iterable[str], namespace: str | None = None,
-              all_namespaces: bool = False, istio_namespace: str = ISTIO_SYSTEM) -> LiveLoad:
-    """LIST what the analyzers need and wrap the items as Resources from the cluster."""
+              all_namespaces: bool = False, istio_namespace: str = ISTIO_SYSTEM,
+              istiod: bool = False) -> LiveLoad:
+    """LIST what the analyzers need and wrap the items as Resources from the cluster; with ``istiod``,
+    istiod's pods too (for the Istio version) when Pods are not read anyway."""
     from meshctl.cluster.client import get_client
 
     client = get_client(opts)
@@ -143,6 +148,8 @@ def load_live(opts: ClusterOptions, kinds: Iterable[str], namespace: str | None 
         namespaced = info.namespaced if info else bool(served_as and served_as.namespaced)
         for read in reads_for(key, namespaced, istio_namespace):
             loader.run(read, namespaced)
+    if istiod and "Pod" not in wanted:
+        loader.run(Read("Pod", istio_namespace, label_selector=ISTIOD_SELECTOR), True)
     unavailable |= loader.gone
     broken = _broken_crds(loader, unavailable) if "CustomResourceDefinition" in wanted else ()
     return LiveLoad(list(loader.resources.values()), frozenset(unavailable), tuple(loader.denied),

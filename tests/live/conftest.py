@@ -60,7 +60,9 @@ def gateway_api_crd(kind: str, plural: str, bundle: str = "v1.4.0", short_names:
     return {
         "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
         "metadata": {"name": f"{plural}.{GATEWAY_GROUP}",
-                     "annotations": {f"{GATEWAY_GROUP}/bundle-version": bundle}},
+                     "annotations": {f"{GATEWAY_GROUP}/bundle-version": bundle,
+                                     # a k8s.io group: the API server wants the approval annotation
+                                     "api-approved.kubernetes.io": "https://github.com/kubernetes-sigs/gateway-api/pull/1"}},
         "spec": {"group": GATEWAY_GROUP, "scope": "Namespaced" if namespaced else "Cluster", "names": names,
                  "versions": [{"name": v, "served": True, "storage": i == 0,
                                "schema": {"openAPIV3Schema": {"type": "object",
