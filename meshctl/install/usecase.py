@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from meshctl import ISTIO_VERSION
-from meshctl.errors import UsageError
+from meshctl.errors import MeshctlError, UsageError
 from meshctl.install import apply, readiness
 from meshctl.install import release as rec
 from meshctl.install import uninstall as un
@@ -105,6 +105,9 @@ def install(req: InstallRequest, client: Client, confirm: Confirm, notify: Notif
             f"{sum(s.action != 'keep' for s in steps)} objects to apply, {len(stale)} to prune?")
     dry = req.server_dry_run
     create_ns = client.get("Namespace", cfg.namespace) is None
+    if dry and create_ns:
+        raise MeshctlError(f"--dry-run=server cannot check objects in namespace {cfg.namespace}, which does not "
+                           "exist yet (install would create it); use --dry-run=client or create the namespace first")
     new_owned = [s.obj for s in steps if s.action == "create" or s.adopt]
     owned = _merge_refs(previous.owned if previous else [], rec.refs(new_owned))
     if create_ns:

@@ -205,3 +205,19 @@ def mesh_charts() -> Any:
     from tests.conftest import SHARED_ISTIO
 
     return SHARED_ISTIO / "charts"
+
+
+def test_dry_runs_change_nothing(mesh: Any) -> None:
+    missing = mesh.install("--dry-run=server")
+    assert missing.exit_code == 1 and "--dry-run=client" in missing.stderr and missing.stderr.count("\n") == 1
+    assert not exists(mesh.kube, f"/api/v1/namespaces/{mesh.namespace}")
+    planned = _ok(mesh.install("--dry-run", "-o", "json"))
+    assert {r["action"] for r in json.loads(planned.stdout)} == {"would-apply"}
+    _ok(mesh.install())
+    res = _ok(mesh.install("--dry-run=server", "--set", "components.ingressGateways[0].enabled=false", "-o", "json"))
+    rows = {(r["kind"], r["name"]): r["action"] for r in json.loads(res.stdout)}
+    assert rows[("Deployment", "istio-ingressgateway")] == "would-prune"
+    assert rows[("Deployment", "istiod")] == "unchanged"
+    assert exists(mesh.kube, f"/apis/apps/v1/namespaces/{mesh.namespace}/deployments/istio-ingressgateway")
+    record = mesh.get(f"/api/v1/namespaces/{mesh.namespace}/secrets/meshctl-release-istio")
+    assert record["type"] == "meshctl.io/release.v1"
