@@ -415,6 +415,10 @@ def yaml_value(text: str, where: str, limits: Limits | None = None, first_line: 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
+class JSONSyntaxError(InputError):
+    """The text is not JSON at all (other guards failing are plain InputErrors)."""
+
+
 def json_value(text: str | bytes, where: str, limits: Limits | None = None,
                object_hook: Callable[[dict[str, Any]], Any] | None = None) -> Any:
     """``json.loads`` with the guards: depth, integer size, lone surrogates; InputError when unreadable."""
@@ -427,7 +431,7 @@ def json_value(text: str | bytes, where: str, limits: Limits | None = None,
     try:
         value = json.loads(text, object_hook=object_hook)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{where}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+        raise JSONSyntaxError(f"{where}:{exc.lineno}: invalid JSON: {exc.msg}") from None
     except RecursionError:
         raise InputError(f"{where}: JSON nested more than {limits.max_depth} levels deep") from None
     except ValueError as exc:  # int/str conversion limit
@@ -482,7 +486,7 @@ def parse_value(text: str, where: str, limits: Limits | None = None) -> Any:
     if text.lstrip().startswith(("{", "[")):
         try:
             return json_value(text, where, limits)
-        except InputError:
+        except JSONSyntaxError:
             pass  # flow-style YAML is not always JSON: let the YAML parser say what is wrong
     return yaml_value(text, where, limits)
 

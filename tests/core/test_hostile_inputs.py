@@ -155,3 +155,297 @@ def test_iptables_skips_a_pod_that_opts_out(run_cli, tmp_path: Path) -> None:
     assert "p2 will not be injected" in res.stderr and len(res.stderr.strip().splitlines()) == 1
     res = run_cli("inject", "iptables", "--no-use-kube", "-f", str(path), "p1")
     assert res.exit_code == 0 and "*nat" in res.stdout
+
+
+# -- issue 14: one loading layer with one set of guards, for every reader ------------------
+
+_LOL = "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 9) if p else ', '.join(['lol'] * 9)}]\n"
+               for p, c in zip(["", *"abcdefgh"], "abcdefghi", strict=True))
+GUARDED = {
+    "huge-int": (b"n: " + b"9" * 5000 + b"\n", "more than 4300 digits"),
+    "huge-int-json": (b'{"n": ' + b"9" * 5000 + b"}", "more than 4300 digits"),
+    "deep-flow": (b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n", "levels deep"),
+    "deep-block": ("".join("  " * i + "a:\n" for i in range(400)).encode(), "levels deep"),
+    "deep-json": (b'{"a": ' + b"[" * 5000 + b"]" * 5000 + b"}", "levels deep"),
+    "complex-key": (b"? [a, b]\n: c\n", "complex YAML keys"),
+    "str-tag-on-mapping": (b"--- !!str\na: b\n", "cannot be applied to a mapping"),
+    "alias-bomb": (_LOL.encode(), "alias bomb"),
+    "invalid-utf8": (b"a: \xff\xfe\n", "not UTF-8"),
+    "lone-surrogate": (b'{"a": "\\ud800"}', "surrogate"),
+    "nul-byte": (b"a: b\x00c\n", "NUL byte"),
+    "python-tag": (b"a: !!python/object/apply:os.system [true]\n", "!!python/object/apply:os.system"),
+    "unknown-scalar-tag": (b"a: !!python/name:os.system x\n", "unsupported YAML tag"),
+}
+READERS = {
+    "analyze -f": ("analyze", "--use-kube=false", "-f", "{f}"),
+    "analyze --meshConfigFile": ("analyze", "--use-kube=false", "--meshConfigFile", "{f}", "-f", "{pod}"),
+    "analyze --meshNetworksFile": ("analyze", "--use-kube=false", "--meshNetworksFile", "{f}", "-f", "{pod}"),
+    "kube-inject -f": ("kube-inject", "--no-use-kube", "-f", "{f}"),
+    "kube-inject --values": ("kube-inject", "--no-use-kube", "--values", "{f}", "-f", "{pod}"),
+    "kube-inject --mesh-config": ("kube-inject", "--no-use-kube", "--mesh-config", "{f}", "-f", "{pod}"),
+    "kube-inject --injection-config": ("kube-inject", "--no-use-kube", "--injection-config", "{f}", "-f", "{pod}"),
+    "inject iptables -f": ("inject", "iptables", "--no-use-kube", "-f", "{f}"),
+    "check-inject -f": ("check-inject", "-f", "{f}"),
+    "precheck -f": ("precheck", "-f", "{f}"),
+    "manifest generate -f": ("manifest", "generate", "-f", "{f}"),
+    "pc dump -f": ("pc", "dump", "-f", "{f}"),
+    "analyze --kubeconfig": ("analyze", "-A", "--kubeconfig", "{f}"),
+}
+_POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: b}]\n"
+
+
+def _argv(reader: str, path: Path, pod: Path) -> list[str]:
+    return [a.format(f=path, pod=pod) for a in READERS[reader]]
+
+
+@pytest.mark.parametrize("reader", READERS)
+@pytest.mark.parametrize("case", GUARDED)
+def test_every_reader_guards_the_same(run_cli, tmp_path: Path, case: str, reader: str) -> None:
+    data, message = GUARDED[case]
+    if reader == "pc dump -f" and not data.lstrip().startswith(b"{") and message not in ("not UTF-8", "NUL byte"):
+        pytest.skip("a config dump is JSON: YAML-only hazards do not apply")
+    path = tmp_path / ("in.json" if data.startswith(b"{") else "in.yaml")
+    path.write_bytes(data)
+    pod = tmp_path / "pod.yaml"
+    pod.write_text(_POD)
+    res = run_cli(*_argv(reader, path, pod))
+    _one_clear_line(res, message)
+
+
+def _stdin_bytes(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+@pytest.mark.parametrize("args", [("analyze", "--use-kube=false", "-f", "-"), ("pc", "dump", "-f", "-"),
+                                  ("kube-inject", "--no-use-kube", "-f", "-"), ("manifest", "generate", "-f", "-")])
+def test_invalid_utf8_on_stdin_is_bad_input_as_by_path(run_cli, monkeypatch: pytest.MonkeyPatch,
+                                                       args: tuple[str, ...]) -> None:
+    _stdin_bytes(monkeypatch, b'{"a": "\xff"}')
+    _one_clear_line(run_cli(*args), "stdin", "not UTF-8")
+
+
+def test_wrong_types_in_config_files_name_the_field(run_cli, tmp_path: Path) -> None:
+    pod = tmp_path / "pod.yaml"
+    pod.write_text(_POD)
+    mesh = tmp_path / "mesh.yaml"
+    mesh.write_text("defaultConfig:\n  proxyMetadata: true\n")
+    res = run_cli("analyze", "--use-kube=false", "--meshConfigFile", str(mesh), "-f", str(pod))
+    _one_clear_line(res, "meshConfig.defaultConfig.proxyMetadata must be a mapping")
+    res = run_cli("kube-inject", "--no-use-kube", "--mesh-config", str(mesh), "-f", str(pod))
+    _one_clear_line(res, "meshConfig.defaultConfig.proxyMetadata must be a mapping")
+    injector = tmp_path / "injector.yaml"
+    injector.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio-sidecar-injector}\ndata: 5\n")
+    res = run_cli("kube-inject", "--no-use-kube", "--injection-config", str(injector), "-f", str(pod))
+    _one_clear_line(res, "data must be a mapping")
+    res = run_cli("analyze", "--use-kube=false", "-f", str(injector))
+    _one_clear_line(res, "data must be a mapping")
+
+
+def test_alias_expansion_is_bounded_but_ordinary_aliases_work(tmp_path: Path) -> None:
+    from meshctl.sources.loading import yaml_value
+
+    merged = yaml_value("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\nl: [*b, *b]\n", "t.yaml")
+    assert merged["m"] == {"x": 1, "y": 3} and merged["l"] == [{"x": 1, "y": 2}] * 2
+    assert merged["l"][0] is not merged["l"][1]  # each alias is its own copy, as the old loader made them
+    with pytest.raises(Exception, match="alias bomb"):
+        yaml_value(_LOL, "t.yaml")
+
+
+def test_bomb_as_mesh_config_is_bad_input_not_a_finding(run_cli, tmp_path: Path) -> None:
+    bomb = tmp_path / "mesh.yaml"
+    bomb.write_text(_LOL)
+    pod = tmp_path / "pod.yaml"
+    pod.write_text(_POD)
+    res = run_cli("analyze", "--use-kube=false", "--meshConfigFile", str(bomb), "-f", str(pod), "--timeout", "5")
+    _one_clear_line(res, "alias bomb")
+    assert "IST0001" not in res.stdout
+
+
+# -- special files, endless input, the size limit ------------------------------------------
+
+@pytest.mark.parametrize("args", [("pc", "dump", "-f", "{f}"), ("analyze", "--use-kube=false", "-f", "{f}"),
+                                  ("kube-inject", "--no-use-kube", "-f", "{f}"), ("manifest", "generate", "-f", "{f}"),
+                                  ("kube-inject", "--no-use-kube", "--values", "{f}", "-f", "{pod}")])
+def test_fifo_without_writer_stops_at_the_deadline(run_cli, tmp_path: Path, args: tuple[str, ...]) -> None:
+    import os
+
+    fifo = tmp_path / "f.yaml"
+    os.mkfifo(fifo)
+    pod = tmp_path / "pod.yaml"
+    pod.write_text(_POD)
+    res = run_cli(*(a.format(f=fifo, pod=pod) for a in args), "--timeout", "0.5")
+    assert res.exit_code == 1, res.stderr
+    (line,) = res.stderr.strip().splitlines()
+    assert "timed out after 0.5s" in line and f"waiting for data from {fifo} (a named pipe)" in line
+
+
+def test_fifo_with_a_writer_is_read_like_stdin(run_cli, tmp_path: Path) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "f.yaml"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n"))
+    writer.start()
+    res = run_cli("analyze", "--use-kube=false", "-f", str(fifo), "--timeout", "10")
+    writer.join()
+    assert res.exit_code == 0, res.stderr
+
+
+@pytest.mark.parametrize("args", [("pc", "dump", "-f", "/dev/zero"), ("analyze", "--use-kube=false", "-f", "/dev/zero"),
+                                  ("kube-inject", "--no-use-kube", "-f", "/dev/zero"),
+                                  ("manifest", "generate", "-f", "/dev/zero"),
+                                  ("analyze", "--use-kube=false", "-f", "/dev/urandom")])
+def test_devices_are_bad_input_at_once(run_cli, args: tuple[str, ...]) -> None:
+    res = run_cli(*args, "--timeout", "5")
+    _one_clear_line(res, "(a character device)")
+
+
+def test_directories_and_sockets_have_a_message_of_their_own(run_cli, tmp_path: Path) -> None:
+    import socket
+
+    res = run_cli("pc", "dump", "-f", str(tmp_path))
+    _one_clear_line(res, "is a directory")
+    sock_path = tmp_path / "s.yaml"
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(sock_path))
+    try:
+        _one_clear_line(run_cli("analyze", "--use-kube=false", "-f", str(sock_path)), "is a socket")
+    finally:
+        sock.close()
+
+
+class _Endless:
+    """stdin that never ends."""
+
+    def __init__(self) -> None:
+        self.buffer = self
+
+    def read(self, size: int = -1) -> bytes:
+        return b"a: b\n" * (max(size, 5) // 5)
+
+
+@pytest.mark.parametrize("args", [("analyze", "--use-kube=false", "-f", "-"), ("pc", "dump", "-f", "-"),
+                                  ("manifest", "generate", "-f", "-")])
+def test_endless_stdin_stops_at_the_size_limit(run_cli, monkeypatch: pytest.MonkeyPatch,
+                                               args: tuple[str, ...]) -> None:
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", _Endless())
+    res = run_cli(*args, "--max-input-size", "1Mi")
+    _one_clear_line(res, "stdin", "larger than the input limit of 1 MiB (--max-input-size)")
+
+
+def test_a_file_over_the_limit_is_refused_before_reading(run_cli, tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text("a: b\n" * 1000)
+    res = run_cli("analyze", "--use-kube=false", "-f", str(big), "--max-input-size=4KiB")
+    _one_clear_line(res, "5000 bytes, larger than the input limit of 4 KiB")
+
+
+@pytest.mark.parametrize("value", ["lots", "0", "-5", "1e300", "2Ti"])
+def test_max_input_size_must_be_a_size(run_cli, value: str) -> None:
+    res = run_cli("version", "--max-input-size", value)
+    assert res.exit_code == 64 and "--max-input-size must be a size" in res.stderr
+
+
+# -- the deadline: every command, durations, a tool failure ---------------------------------
+
+@pytest.mark.parametrize("value", ["inf", "1e300", "-1", "0", "nan", "soon"])
+@pytest.mark.parametrize("command", [("analyze", "--use-kube=false", "-f", "-"), ("pc", "dump", "-f", "-"),
+                                     ("manifest", "generate")])
+def test_impossible_timeouts_are_usage_errors(run_cli, command: tuple[str, ...], value: str) -> None:
+    res = run_cli(*command, "--timeout", value, stdin="")
+    assert res.exit_code == 64, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and "--timeout must be a duration" in res.stderr
+
+
+@pytest.mark.parametrize("value", ["30s", "5m", "1h", "2.5", "1m30s"])
+def test_durations_are_accepted(run_cli, tmp_path: Path, value: str) -> None:
+    path = tmp_path / "ns.yaml"
+    path.write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n")
+    res = run_cli("analyze", "--use-kube=false", "-f", str(path), "--timeout", value)
+    assert res.exit_code == 0, res.stderr
+
+
+@pytest.mark.parametrize(("args", "seconds"), [(("pc", "dump", "-f", "{f}"), 10.0),
+                                               (("analyze", "--use-kube=false", "-f", "{f}"), 30.0),
+                                               (("manifest", "generate", "-f", "{f}"), 30.0),
+                                               (("pc", "dump", "-f", "{f}", "--timeout", "2m"), 120.0)])
+def test_the_default_deadline_is_armed_without_timeout(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       args: tuple[str, ...], seconds: float) -> None:
+    """Each command's documented --timeout default bounds it even when --timeout is not given."""
+    from meshctl.env import current
+    from meshctl.sources import loading
+
+    seen: list[tuple[float, str]] = []
+    real = loading.read_text
+
+    def spy(path: str, env=None) -> str:  # type: ignore[no-untyped-def]
+        seen.append((current().deadline.seconds, current().deadline.source))
+        return real(path, env)
+
+    monkeypatch.setattr(loading, "read_text", spy)
+    path = tmp_path / "in.json"
+    path.write_text("[")
+    res = run_cli(*(a.format(f=path) for a in args))
+    assert res.exit_code == 65, res.stderr
+    assert seen and seen[0] == (seconds, "--timeout")
+
+
+def test_commands_without_timeout_have_the_default_deadline() -> None:
+    from meshctl.deadline import DEFAULT_SECONDS
+    from meshctl.env import Environment
+
+    assert Environment().deadline.seconds == DEFAULT_SECONDS == 30.0
+
+
+def test_a_deadline_in_an_analyzer_is_a_tool_failure_not_ist0001(run_cli, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from meshctl.analysis import registry
+
+    path = tmp_path / "ns.yaml"
+    path.write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n")
+    analyzer = registry.all_analyzers()["service.PortNameAnalyzer"]
+
+    def slow(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        from meshctl.env import current
+
+        time.sleep(0.3)
+        current().deadline.check("slow analyzer")
+
+    monkeypatch.setattr(analyzer, "analyze", slow)
+    res = run_cli("analyze", "--use-kube=false", "-f", str(path), "--timeout", "0.2",
+                  "--analyzer", "service.PortNameAnalyzer")
+    assert res.exit_code == 1, res.stdout + res.stderr
+    assert "IST0001" not in res.stdout
+    (line,) = res.stderr.strip().splitlines()
+    assert "timed out after 0.2s" in line and "slow analyzer" in line
+
+
+def test_no_color_and_debug_leave_the_process_environment_alone(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import meshctl.cli.version as version_module
+    from meshctl.cli import options
+    from meshctl.env import current
+
+    seen: dict[str, object] = {}
+
+    def spy(text: str) -> None:
+        env = current()
+        seen.update(no_color=env.no_color, debug=env.debug, color=options.colors_enabled(),
+                    environ=dict(os.environ))
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr(version_module, "emit", spy)
+    res = run_cli("version", "--no-color", "--debug")
+    assert res.exit_code == 0, res.stderr
+    assert seen["no_color"] is True and seen["debug"] is True and seen["color"] is False
+    environ = seen["environ"]
+    assert isinstance(environ, dict) and "NO_COLOR" not in environ and "MESHCTL_DEBUG" not in environ
