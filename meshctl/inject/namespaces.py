@@ -102,3 +102,118 @@ def namespace_status(namespace: Obj, configs: list[Obj], pods: list[Obj]) -> Nam
     return NamespaceStatus(str((namespace.get("metadata") or {}).get("name", "")),
                            labels.get(a.INJECTION_LABEL, ""), labels.get(a.REV, ""), acting,
                            sorted(restarts, key=lambda r: r.pod))
+
+
+def labels_after(labels: Mapping[str, str], patch: Obj | None) -> dict[str, str]:
+    """The labels once a merge patch of ``metadata.labels`` is applied (None deletes)."""
+    changes = ((patch or {}).get("metadata") or {}).get("labels") or {}
+    after = {k: v for k, v in labels.items() if k not in changes}
+    after.update({k: v for k, v in changes.items() if v is not None})
+    return dict(sorted(after.items()))
+
+
+@dataclass(frozen=True)
+class LabelRequest:
+    """inject enable|disable: the namespace (None: the context's), revision, dry-run mode."""
+
+    action: str
+    namespace: str | None = None
+    revision: str | None = None
+    dry_run: str | None = None
+
+
+@dataclass(frozen=True)
+class LabelResult:
+    """What enable/disable did (or would do)."""
+
+    action: str
+    namespace: str
+    labels: dict[str, str]
+    patch: Obj | None
+    dry_run: str | None
+
+    @property
+    def changed(self) -> bool:
+        """Whether the labels change."""
+        return self.patch is not None
+
+    def as_dict(self) -> Obj:
+        """The json/yaml form: namespace, labels (after), changed."""
+        return {"namespace": self.namespace, "labels": self.labels, "changed": self.changed}
+
+
+def label_namespace(req: LabelRequest, client: Any) -> LabelResult:
+    """Enable or disable injection on a namespace (a merge patch of its labels)."""
+    from meshctl.errors import ClusterError
+
+    ns = req.namespace or client.default_namespace
+    obj = client.get("Namespace", ns)
+    if obj is None:
+        raise ClusterError(f"namespace {ns} not found")
+    labels = _labels(obj)
+    patch = enable_patch(labels, req.revision) if req.action == "enable" else disable_patch(labels)
+    after = labels_after(labels, patch)
+    if patch is not None and req.dry_run != "client":
+        patched = client.merge_patch("Namespace", ns, patch, dry_run=req.dry_run == "server")
+        after = dict(sorted(_labels(patched or {"metadata": {"labels": after}}).items()))
+    return LabelResult(req.action, ns, after, patch, req.dry_run)
+
+
+@dataclass(frozen=True)
+class StatusRequest:
+    """inject status: one namespace (None: the context's) or all."""
+
+    namespace: str | None = None
+    all_namespaces: bool = False
+
+
+def injection_status(req: StatusRequest, client: Any) -> list[NamespaceStatus]:
+    """Per namespace: injection labels, the acting webhooks, pods that need a restart."""
+    configs = list(client.list("MutatingWebhookConfiguration"))
+    if req.all_namespaces:
+        namespaces, pods = list(client.list("Namespace")), list(client.list("Pod"))
+    else:
+        ns = req.namespace or client.default_namespace
+        found = client.get("Namespace", ns) or {"metadata": {"name": ns, "labels": {}}}
+        namespaces, pods = [found], list(client.list("Pod", namespace=ns))
+    out = []
+    for ns_obj in sorted(namespaces, key=lambda n: str(n["metadata"]["name"])):
+        name = ns_obj["metadata"]["name"]
+        mine = [p for p in pods if (p.get("metadata") or {}).get("namespace", name) == name]
+        out.append(namespace_status(ns_obj, configs, mine))
+    return out
+
+
+def render_status(statuses: list[NamespaceStatus], output: str) -> str:
+    """inject status as a table, json or yaml."""
+    import json
+
+    import yaml
+
+    from meshctl.inject.checks import table
+
+    if output == "json":
+        return json.dumps([s.as_dict() for s in statuses], indent=2) + "\n"
+    if output == "yaml":
+        return str(yaml.safe_dump([s.as_dict() for s in statuses], sort_keys=False))
+    rows = [["NAMESPACE", "ISTIO-INJECTION", "REVISION", "WEBHOOK", "NEEDS RESTART"]]
+    for s in statuses:
+        restarts = ", ".join(f"{r.pod} ({r.reason})" for r in s.restarts) or "-"
+        rows.append([s.namespace, s.injection or "-", s.revision or "-", ", ".join(s.webhooks) or "-", restarts])
+    return table(rows, gap=3)
+
+
+def render_label(result: LabelResult, table_output: bool) -> str:
+    """What enable/disable says: one line (and the patch for a client dry run)."""
+    import json
+
+    ns = result.namespace
+    if not table_output:
+        return ""
+    if result.patch is None:
+        return f"namespace/{ns} unchanged: injection already {result.action}d\n"
+    if result.dry_run == "client":
+        return (f"namespace/{ns} would be labelled {describe_patch(result.patch)} (dry run)\n"
+                f"{json.dumps(result.patch)}\n")
+    suffix = " (server dry run)" if result.dry_run == "server" else ""
+    return f"namespace/{ns} labelled {describe_patch(result.patch)}{suffix}\n"
