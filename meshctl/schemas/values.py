@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from meshctl.schemas import cel
 from meshctl.schemas.validate import Issue, format_path
 
 CHECKS = "x-meshctl-checks"
@@ -49,7 +50,8 @@ def _tree(schema: Any) -> Node | None:
     if not isinstance(schema, dict):
         return None
     node = Node()
-    node.checks = tuple(schema.get(CHECKS) or ())
+    # generated schemas carry check tokens; a cluster CRD's schema carries the CEL rules themselves
+    node.checks = tuple(schema.get(CHECKS) or cel.tokens(schema.get("x-kubernetes-validations") or ()))
     for name, sub in (schema.get("properties") or {}).items():
         child = _tree(sub)
         if child is not None:

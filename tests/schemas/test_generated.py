@@ -292,3 +292,10 @@ def test_generated_analyzers_one_per_kind() -> None:
     vs = ANALYZERS["VirtualService"]
     assert vs.inputs == ("VirtualService", "CustomResourceDefinition")
     assert vs.description() == "Runs schema validation as an analyzer on 'VirtualService' resources."
+
+
+def test_a_cluster_crds_cel_rules_are_translated_too() -> None:
+    cluster_schema = {"type": "object", "properties": {"timeout": {
+        "type": "string", "x-kubernetes-validations": [{"rule": "duration(self) >= duration('1ms')"}]}}}
+    assert [(i.path, i.code) for i in value_issues(cluster_schema, {"timeout": "soon"})] == [("spec.timeout", "IST0106")]
+    assert value_issues(cluster_schema, {"timeout": "2s"}) == []
