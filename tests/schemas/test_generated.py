@@ -297,5 +297,6 @@ def test_generated_analyzers_one_per_kind() -> None:
 def test_a_cluster_crds_cel_rules_are_translated_too() -> None:
     cluster_schema = {"type": "object", "properties": {"timeout": {
         "type": "string", "x-kubernetes-validations": [{"rule": "duration(self) >= duration('1ms')"}]}}}
-    assert [(i.path, i.code) for i in value_issues(cluster_schema, {"timeout": "soon"})] == [("spec.timeout", "IST0106")]
+    issues = value_issues(cluster_schema, {"timeout": "soon"})
+    assert [(i.path, i.code) for i in issues] == [("spec.timeout", "IST0106")]
     assert value_issues(cluster_schema, {"timeout": "2s"}) == []
