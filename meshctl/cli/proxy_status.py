@@ -24,10 +24,9 @@ AdminPort = Annotated[int, typer.Option("--proxy-admin-port", help="Envoy admin 
 
 
 def _json_file(path: str) -> Any:
-    from meshctl.envoy.dump import parse_json
-    from meshctl.sources.envoy import read_text
+    from meshctl.sources.loading import json_value, read_text
 
-    return parse_json(read_text(path), "stdin" if path == "-" else path)
+    return json_value(read_text(path), "stdin" if path == "-" else path)
 
 
 def _syncz(cluster: Any, namespace: str, url: str | None, file: str | None, timeout: float) -> list[Any]:

@@ -320,7 +320,7 @@ class IstiodReader(AdminReader):
 
     def json(self, path: str, params: dict[str, str] | None = None) -> Any:
         """GET ``path`` as JSON; InputError (65) when the answer is not JSON."""
-        from meshctl.envoy.dump import parse_json
+        from meshctl.sources.loading import json_value
 
         resp = self.request(path, params)
         if resp.status_code != 200:
@@ -328,7 +328,7 @@ class IstiodReader(AdminReader):
                 f"{self.label}{path} answered HTTP {resp.status_code}: "
                 f"{' '.join(str(resp.text).split())[:200]}; is this istiod's debug port?"
             )
-        return parse_json(resp.text, f"{self.label}{path}")
+        return json_value(resp.text, f"{self.label}{path}")
 
 
 def istiod_debug_port(pod: dict[str, Any]) -> int:
