@@ -10,7 +10,7 @@ import typer
 
 from meshctl.cli import findings as f
 from meshctl.cli import options as o
-from meshctl.cli.output import emit, progress
+from meshctl.cli.output import emit, note, progress
 from meshctl.errors import UsageError
 from meshctl.precheck.names import PROFILES
 
@@ -54,6 +54,8 @@ def precheck(
     output_threshold: f.OutputThreshold = "Info",
     suppress: f.Suppress = None,
     ignore_unknown: f.IgnoreUnknown = False,
+    allow_partial: o.AllowPartial = False,
+    strict_access: o.StrictAccess = False,
     istio_namespace: o.IstioNamespace = "istio-system",
     kubeconfig: o.Kubeconfig = None,
     context: o.Context = None,
@@ -80,7 +82,10 @@ def precheck(
         istio_namespace=istio_namespace, checks=check or [], suppress=suppress or [],
         failure_threshold=failing, output_threshold=shown,
         ignore_unknown=ignore_unknown, client_version=kubectl_version,
+        allow_partial=allow_partial, strict_access=strict_access,
     )
     with progress("Checking", o.colors_enabled(no_color)):
         result = run_prechecks(o.cluster_options(kubeconfig, context, timeout, verbose), req)
+    for line in result.notes:
+        note(line)
     f.finish(result, lambda r: _render(r, output, no_color), verbose)

@@ -1,8 +1,9 @@
 """Read the cluster once into a PrecheckSnapshot. The only precheck module that talks to a client.
 
-Reads that fail (a 403 after SSAR said no, an aggregated API that is down) are recorded in
-``unreadable`` and turned into findings or skipped checks; only an unreachable API server,
-which fails ``/version``, stops the run.
+Reads that fail are recorded in ``unreadable``: a 403 is a limit of access (IST0141 reports it);
+any other failure (5xx after retries, 410 on every continue, broken bodies) is also recorded in
+``failed``, and the checks that need it did not run (exit 1 unless ``--allow-partial``). Only an
+unreachable API server, which fails ``/version``, stops the run.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
+from meshctl.cluster.failures import AccessDenied
 from meshctl.errors import ClusterError
 from meshctl.kinds import lookup
 from meshctl.precheck.model import Permission, PrecheckRequest, PrecheckSnapshot
@@ -52,6 +54,7 @@ class _Reader:
         self.client = client
         self.objects: dict[str, list[Resource]] = {}
         self.unreadable: dict[str, str] = {}
+        self.errors: dict[str, str] = {}
         self.failed: list[tuple[str, str | None]] = []
 
     def read(self, key: str, namespace: str | None = None) -> None:
@@ -60,6 +63,8 @@ class _Reader:
         except ClusterError as exc:
             self.unreadable.setdefault(key, str(exc))
             self.failed.append((key, namespace))
+            if not isinstance(exc, AccessDenied):  # not a limit of access: the checks did not run
+                self.errors.setdefault(key, str(exc))
             return
         self.objects.setdefault(key, []).extend(_resources(items, self.client.context_name))
 
@@ -161,5 +166,5 @@ def gather(client: Any, request: PrecheckRequest, kinds: frozenset[str] = ALL_KI
         server_date=_server_date(client),
         objects={k: tuple(v) for k, v in reader.objects.items()},
         unreadable=dict(reader.unreadable), explained=_explained(reader.failed, access),
-        access=access, access_error=access_error,
+        access=access, access_error=access_error, failed=dict(reader.errors),
     )

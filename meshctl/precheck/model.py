@@ -36,6 +36,8 @@ class PrecheckRequest:
     ignore_unknown: bool = False
     clock: Callable[[], datetime] = utc_now
     client_version: Callable[[], str | None] = no_client_version
+    allow_partial: bool = False
+    strict_access: bool = False
 
     @property
     def target_revision(self) -> str:
@@ -68,7 +70,9 @@ class PrecheckSnapshot:
     """Cluster data for the checks: read once, never refreshed, no client inside.
 
     ``unreadable``: kind key -> why a list of it failed; ``explained``: those failures that a
-    denied SelfSubjectAccessReview already accounts for (reported once, as IST0141).
+    denied SelfSubjectAccessReview already accounts for (reported once, as IST0141); ``failed``: the
+    unreadable kinds whose list failed for a reason other than access (5xx, 410 on every continue,
+    broken bodies): the checks that need them did not run.
     """
 
     now: datetime
@@ -80,6 +84,7 @@ class PrecheckSnapshot:
     explained: frozenset[str] = frozenset()
     access: Mapping[Permission, bool] = field(default_factory=dict)
     access_error: str | None = None
+    failed: Mapping[str, str] = field(default_factory=dict)
 
     def of_kind(self, key: str) -> tuple[Resource, ...]:
         """Gathered objects of a kind key (empty when none or unreadable)."""

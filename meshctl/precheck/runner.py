@@ -32,10 +32,27 @@ def run_checks(checks: Sequence[Check], snap: PrecheckSnapshot, req: PrecheckReq
 
 
 def _result(req: PrecheckRequest, checks: Sequence[Check], messages: Iterable[Message],
-            skipped: dict[str, str], resources: Iterable[Resource] = ()) -> Result:
+            skipped: dict[str, str], resources: Iterable[Resource] = (),
+            not_run: dict[str, str] | None = None, notes: Sequence[str] = ()) -> Result:
     suppressions = [Suppression.parse(s) for s in req.suppress]
     final = finalize(messages, suppressions, annotation_suppressed(resources))
-    return Result(final, req.failure_threshold, req.output_threshold, skipped, [c.name for c in checks])
+    return Result(final, req.failure_threshold, req.output_threshold, skipped, [c.name for c in checks],
+                  not_run=dict(not_run or {}), allow_partial=req.allow_partial, notes=notes)
+
+
+def _not_run(checks: Sequence[Check], snap: PrecheckSnapshot, req: PrecheckRequest
+             ) -> tuple[dict[str, str], list[Message], list[str]]:
+    """Checks whose reads failed (or, with --strict-access, were denied): why, MSH0501 each, a stderr note."""
+    from meshctl.cluster.gaps import ReadGap, failed_note, failure_reasons
+
+    gaps = [ReadGap(key, None, why) for key, why in sorted(snap.failed.items())]
+    if req.strict_access:
+        gaps += [ReadGap(key, None, why) for key, why in sorted(snap.unreadable.items()) if key not in snap.failed]
+    not_run = failure_reasons({c.name: tuple(c.needs) for c in checks}, gaps)
+    messages = [Message.build("MSH0501", None, {"check": name, "reason": why.removeprefix("did not run: ")},
+                              name, origin=CLUSTER_ORIGIN) for name, why in sorted(not_run.items())]
+    note = failed_note(gaps, not_run, req.allow_partial)
+    return not_run, messages, [note] if note else []
 
 
 def precheck_cluster(cluster: ClusterOptions, req: PrecheckRequest) -> Result:
@@ -47,7 +64,8 @@ def precheck_cluster(cluster: ClusterOptions, req: PrecheckRequest) -> Result:
     kinds = frozenset(k for c in checks for k in c.needs)
     snap = gather(get_client(cluster), req, kinds, ask_access=any(c.category == "permissions" for c in checks))
     messages, skipped = run_checks(checks, snap, req)
-    return _result(req, checks, messages, skipped)
+    not_run, not_run_messages, notes = _not_run(checks, snap, req)
+    return _result(req, checks, [*messages, *not_run_messages], skipped, not_run=not_run, notes=notes)
 
 
 def _analyzer_messages(checks: Sequence[Check], req: PrecheckRequest) -> tuple[list[Message], dict[str, str]]:

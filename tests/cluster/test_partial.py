@@ -94,3 +94,28 @@ def test_missing_exec_plugin_fails_before_any_request(fake_api: Any, run_cli: An
     assert "cannot get credentials" in lines[0] and "no-such-credential-plugin" in lines[0]
     assert "ERROR:root" not in res.stderr and "403" not in res.stderr
     assert not fake_api.requests, dict(fake_api.requests)
+
+
+@pytest.mark.timeout(120)
+def test_precheck_410_on_every_continue_is_not_a_pass(fake_api: Any, run_cli: Any) -> None:
+    for i in range(600):  # two pages of pods in the Istio namespace
+        fake_api.add(pod(f"p{i:03d}", "istio-system"))
+    fake_api.faults.gone_on_continue(10)
+    res = run_cli("precheck", "--kubeconfig", fake_api.kubeconfig, "-o", "json")
+    assert res.exit_code == 1, res.stdout + res.stderr
+    assert "checks that did not run" in res.stderr and "410" in res.stderr
+    not_run = [m for m in json.loads(res.stdout) if m["code"] == "MSH0501"]
+    assert not_run, res.stdout
+    fake_api.faults.gone_on_continue(10)
+    partial = run_cli("precheck", "--kubeconfig", fake_api.kubeconfig, "-o", "json", "--allow-partial")
+    assert partial.exit_code in (0, 79)
+    assert [m["message"] for m in json.loads(partial.stdout) if m["code"] == "MSH0501"] == \
+        [m["message"] for m in not_run]
+
+
+@pytest.mark.timeout(120)
+def test_precheck_server_errors_are_not_a_pass(fake_api: Any, run_cli: Any) -> None:
+    fake_api.faults.fail_next(10_000, status=503, path_contains="/api/v1/nodes")
+    res = run_cli("precheck", "--kubeconfig", fake_api.kubeconfig)
+    assert res.exit_code == 1, res.stdout + res.stderr
+    assert "MSH0501" in res.stdout or "did not run" in res.stdout
