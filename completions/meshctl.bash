@@ -50,7 +50,7 @@ _meshctl_words() {
         "pc s") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
         "pc secret") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
         "pc secrets") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;
-        "precheck") words="--check --context --debug --failure-threshold --filename --from-version --help --ignore-unknown --istioNamespace --kubeconfig --list --no-color --output --output-threshold --profile --revision --suppress --timeout --verbose -L -S -f -i -o -p -r -v" ;;
+        "precheck") words="--allow-partial --check --context --debug --failure-threshold --filename --from-version --help --ignore-unknown --istioNamespace --kubeconfig --list --no-color --output --output-threshold --profile --revision --strict-access --suppress --timeout --verbose -L -S -f -i -o -p -r -v" ;;
         "proxy-config") words="all b bootstrap c cluster clusters diff dump ecds endpoint endpoints ep l listener listeners r route routes s secret secrets --help" ;;
         "proxy-config all") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout --with-headers -f -n -o" ;;
         "proxy-config b") words="--admin-url --context --debug --file --help --kubeconfig --namespace --output --proxy-admin-port --timeout -f -n -o" ;;

@@ -542,6 +542,7 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -s f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -s n
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l allow-partial
 complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l check
 complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l debug
@@ -558,6 +559,7 @@ complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l output-threshold
 complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l profile
 complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l revision
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l strict-access
 complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l suppress
 complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l timeout
 complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l verbose
