@@ -122,6 +122,12 @@ def _secret_dump() -> dict[str, Any]:
                                                         "@type": BASIC,
                                                         "users": {"inline_string": "alice:PLANTED-HTPASSWD"}}}]}}]}],
             }}}]},
+        {"@type": ADMIN + "ClustersConfigDump", "dynamic_active_clusters": [{"cluster": {
+            "@type": "type.googleapis.com/envoy.config.cluster.v3.Cluster", "name": "outbound|443||db.example.com",
+            "transport_socket": {"name": "tls", "typed_config": {
+                "@type": TLS + "UpstreamTlsContext", "common_tls_context": {"tls_certificates": [
+                    {"certificate_chain": {"inline_string": "CERT"},
+                     "private_key": {"inline_bytes": "UExBTlRFRC1LRVk="}}]}}}}}]},
         {"@type": ADMIN + "SecretsConfigDump", "dynamic_active_secrets": [{"name": "p12", "secret": {
             "@type": TLS + "Secret", "name": "p12",
             "tls_certificate": {"pkcs12": {"inline_bytes": "UExBTlRFRC1QS0NTMTI="},
@@ -132,6 +138,7 @@ def _secret_dump() -> dict[str, Any]:
 @pytest.mark.parametrize("args", [
     ("dump", "-o", "json"), ("dump", "-o", "yaml"), ("all", "-o", "json"), ("all", "-o", "yaml"),
     ("listeners", "-o", "json"), ("listeners", "-o", "yaml"), ("secrets", "-o", "json"), ("secrets",),
+    ("clusters", "-o", "json"), ("clusters", "-o", "yaml"), ("clusters", "-o", "rows-json"),
     ("all",), ("diff",),
 ])
 def test_every_sensitive_field_is_redacted(run_cli, tmp_path: Path, args: tuple[str, ...]) -> None:
@@ -144,7 +151,7 @@ def test_every_sensitive_field_is_redacted(run_cli, tmp_path: Path, args: tuple[
     else:
         res = run_cli("pc", *args, "-f", str(path))
     assert res.exit_code == 0, res.stderr
-    for planted in ("PLANTED-HTPASSWD", "PLANTED-PASSWORD", "UExBTlRFRC1QS0NTMTI="):
+    for planted in ("PLANTED-HTPASSWD", "PLANTED-PASSWORD", "UExBTlRFRC1QS0NTMTI=", "UExBTlRFRC1LRVk="):
         assert planted not in res.stdout, (args, planted)
 
 
@@ -157,6 +164,9 @@ def test_redaction_keeps_the_fields_own_name(run_cli, tmp_path: Path) -> None:
     listener = _json(run_cli, "listeners", "-f", str(path), "-o", "json")[0]
     basic = listener["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"][0]["typed_config"]
     assert basic["users"] == {"inline_string": "[redacted]"}
+    cluster = _json(run_cli, "clusters", "-f", str(path), "-o", "json")[0]
+    cert = cluster["transport_socket"]["typed_config"]["common_tls_context"]["tls_certificates"][0]
+    assert cert == {"certificate_chain": {"inline_string": "CERT"}, "private_key": {"inline_bytes": "[redacted]"}}
 
 
 def test_ecds_lists_every_entry_with_its_type(run_cli, tmp_path: Path) -> None:

@@ -1,0 +1,38 @@
+"""The redaction tables are generated from Envoy's API (udpa.annotations.sensitive) and are current."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+
+import pytest
+
+from meshctl.envoy import sensitive_data
+from meshctl.envoy.sensitive_data import PATHS, SENSITIVE
+from tests.conftest import REPO
+
+
+def test_generated_module_matches_the_installed_protos() -> None:
+    pytest.importorskip("udpa.annotations.sensitive_pb2")
+    try:
+        installed = importlib.metadata.version("xds-protos")
+    except importlib.metadata.PackageNotFoundError:
+        pytest.skip("xds-protos is not installed")
+    text = (REPO / "meshctl/envoy/sensitive_data.py").read_text()
+    generated_from = re.search(r"from xds-protos (\S+):", text)
+    assert generated_from is not None
+    if generated_from.group(1) != installed:
+        pytest.skip(f"tables generated from xds-protos {generated_from.group(1)}, {installed} installed")
+    from meshctl.envoy.sensitive_gen import render
+
+    assert render(installed) == text, "stale: run python -m meshctl.envoy.sensitive_gen"
+
+
+def test_the_fields_the_issue_names_are_in_the_tables() -> None:
+    tls = SENSITIVE["envoy.extensions.transport_sockets.tls.v3.TlsCertificate"]
+    assert {"private_key", "privateKey", "pkcs12", "password"} <= tls
+    assert "users" in SENSITIVE["envoy.extensions.filters.http.basic_auth.v3.BasicAuth"]
+    assert "keys" in SENSITIVE["envoy.extensions.transport_sockets.tls.v3.TlsSessionTicketKeys"]
+    secret = PATHS["envoy.extensions.transport_sockets.tls.v3.Secret"]
+    assert secret["tls_certificate"] == "envoy.extensions.transport_sockets.tls.v3.TlsCertificate"
+    assert sensitive_data.__doc__ and "do not edit" in sensitive_data.__doc__
