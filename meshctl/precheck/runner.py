@@ -57,12 +57,11 @@ def _not_run(checks: Sequence[Check], snap: PrecheckSnapshot, req: PrecheckReque
 
 def precheck_cluster(cluster: ClusterOptions, req: PrecheckRequest) -> Result:
     """Gather the cluster once and run every selected cluster check."""
-    from meshctl.cluster.client import get_client
-    from meshctl.precheck.gather import gather
+    from meshctl.sources.precheck import read_cluster
 
     checks = [c for c in select_checks(req.checks) if not c.offline]
     kinds = frozenset(k for c in checks for k in c.needs)
-    snap = gather(get_client(cluster), req, kinds, ask_access=any(c.category == "permissions" for c in checks))
+    snap = read_cluster(cluster, req, kinds, ask_access=any(c.category == "permissions" for c in checks))
     messages, skipped = run_checks(checks, snap, req)
     not_run, not_run_messages, notes = _not_run(checks, snap, req)
     return _result(req, checks, [*messages, *not_run_messages], skipped, not_run=not_run, notes=notes)
