@@ -167,6 +167,7 @@ def inject_template(template_obj: Obj, values: Any, workload: Workload) -> Obj:
     out = copy.deepcopy(template_obj)
     meta: Obj = out.get("metadata") or {}
     spec: Obj = out.get("spec") or {}
+    earlier = probes.previous(spec)
     uninject(meta, spec)
     ann: Obj = dict(meta.get("annotations") or {})
     meta["annotations"] = ann
@@ -184,7 +185,7 @@ def inject_template(template_obj: Obj, values: Any, workload: Workload) -> Obj:
     ann = meta.setdefault("annotations", {})
     rewrite = probes.enabled(ann, values.flag("sidecarInjectorWebhook.rewriteAppHTTPProbe", True))
     if rewrite and pod.status_port:
-        found = probes.rewrite(spec, pod.status_port)
+        found = probes.rewrite(spec, pod.status_port, earlier)
         if found:
             _add_probers(spec, found)
     overrides.reapply(spec, users)
@@ -226,8 +227,9 @@ def inject_object(obj: Obj, values: Any, warnings: list[str] | None = None) -> O
     if reason is not None:
         if warnings is not None and (tpl.get("spec") or {}).get("hostNetwork"):
             meta = obj.get("metadata") or {}
-            warnings.append(f"{obj.get('kind')} {meta.get('name') or meta.get('generateName') or ''}: not "
-                            "injected, because the pod uses the host network")
+            name = f"{meta.get('namespace') or 'default'}/{meta.get('name') or meta.get('generateName') or ''}"
+            warnings.append(f'Skipping injection because {obj.get("kind")} "{name}" has host networking enabled '
+                            "(a pod on the host network is never injected)")
         return None
     injected = inject_template(tpl, values, workload_of(obj))
     return go_defaults(set_pod_template(copy.deepcopy(obj), injected))

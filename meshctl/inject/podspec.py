@@ -117,6 +117,15 @@ class Pod:
         return deep_merge(self.values.proxy_defaults, proxy_overrides(self.ann))
 
     @property
+    def image(self) -> str:
+        """istio-proxy's image: the proxyImage annotation, else the values' image of the pod's image type."""
+        if self.ann.get(a.PROXY_IMAGE):
+            return str(self.ann[a.PROXY_IMAGE])
+        image_type = self.ann.get("sidecar.istio.io/proxyImageType") or (self.proxy.get("image") or {}).get(
+            "imageType", "")
+        return self.values.image_of_type(str(image_type or ""))
+
+    @property
     def mode(self) -> str:
         """The interception mode (annotation, then proxy config)."""
         return str(self.ann.get(a.INTERCEPTION_MODE) or self.proxy.get("interceptionMode") or "REDIRECT")
@@ -271,7 +280,7 @@ def proxy_container(pod: Pod) -> Obj:
     values = pod.values
     container: Obj = {
         "name": a.PROXY_NAME,
-        "image": str(pod.ann.get(a.PROXY_IMAGE, values.proxy_image)),
+        "image": pod.image,
         "args": proxy_args(pod),
         "env": proxy_env(pod),
         "ports": template("proxyPorts"),

@@ -57,37 +57,75 @@ def _targets(spec: Obj) -> list[Obj]:
 
 
 def _rewritten(owner: Obj, path: str, status_port: int) -> Obj:
+    """The probe (or hook) as an HTTP GET on the agent; an HTTPS probe becomes HTTP to the agent."""
     out = {k: v for k, v in owner.items() if k not in _HANDLERS}
     get: Obj = {"path": path, "port": status_port}
     http = owner.get("httpGet")
     if isinstance(http, dict):
-        get = {**{k: v for k, v in http.items() if k not in ("path", "port", "scheme")}, **get}
-        if http.get("scheme") and str(http["scheme"]).upper() != "HTTPS":
-            get["scheme"] = http["scheme"]
+        get = {**{k: v for k, v in http.items() if k not in ("path", "port")}, **get}
+        if str(http.get("scheme", "")).upper() == "HTTPS":
+            get["scheme"] = "HTTP"
     out["httpGet"] = get
     return out
 
 
-def rewrite(spec: Obj, status_port: int) -> str | None:
-    """Rewrite the app's probes and hooks in place; the ISTIO_KUBE_APP_PROBERS JSON, or None."""
+def _already(owner: Obj, path: str, status_port: int) -> bool:
+    http = owner.get("httpGet")
+    return isinstance(http, dict) and http.get("path") == path and str(http.get("port")) == str(status_port)
+
+
+def previous(spec: Obj) -> Obj:
+    """The probers an earlier injection handed to the agent (to keep them on re-injection)."""
+    for c in [*(spec.get("containers") or []), *(spec.get("initContainers") or [])]:
+        if c.get("name") != a.PROXY_NAME:
+            continue
+        for env in c.get("env") or []:
+            if env.get("name") == PROBERS_ENV:
+                try:
+                    found = json.loads(str(env.get("value") or "{}"))
+                except ValueError:
+                    return {}
+                return found if isinstance(found, dict) else {}
+    return {}
+
+
+def _one(owner: Obj, container: Obj, path: str, status_port: int, earlier: Obj, probers: Obj) -> Obj | None:
+    """Record one probe or hook; its rewritten form, or None to leave it as it is."""
+    if _already(owner, path, status_port):
+        if path in earlier:
+            probers[path] = earlier[path]
+        return None
+    found = _prober(owner, container)
+    if found is None:
+        return None
+    kind = next(k for k in _HANDLERS if k in found)
+    port = found[kind].get("port")
+    if isinstance(port, str) and not port.isdigit():
+        return None  # a named port the container does not declare: the agent could not probe it
+    probers[path] = found
+    return _rewritten(owner, path, status_port)
+
+
+def rewrite(spec: Obj, status_port: int, earlier: Obj | None = None) -> str | None:
+    """Rewrite the app's probes and hooks in place; the ISTIO_KUBE_APP_PROBERS JSON, or None.
+
+    ``earlier``: the probers of a previous injection, kept for probes it already rewrote."""
     probers: Obj = {}
     for container in _targets(spec):
         name = str(container.get("name") or "")
         for field, suffix in _PROBES:
             probe = container.get(field)
-            found = _prober(probe, container) if isinstance(probe, dict) else None
-            if found is not None and isinstance(probe, dict):
-                path = f"/app-health/{name}/{suffix}"
-                probers[path] = found
-                container[field] = _rewritten(probe, path, status_port)
+            if isinstance(probe, dict):
+                new = _one(probe, container, f"/app-health/{name}/{suffix}", status_port, earlier or {}, probers)
+                if new is not None:
+                    container[field] = new
         hooks = container.get("lifecycle")
         for field, suffix in _HOOKS:
             hook = hooks.get(field) if isinstance(hooks, dict) else None
-            found = _prober(hook, container) if isinstance(hook, dict) else None
-            if found is not None and isinstance(hooks, dict) and isinstance(hook, dict):
-                path = f"/app-lifecycle/{name}/{suffix}"
-                probers[path] = found
-                hooks[field] = _rewritten(hook, path, status_port)
+            if isinstance(hooks, dict) and isinstance(hook, dict):
+                new = _one(hook, container, f"/app-lifecycle/{name}/{suffix}", status_port, earlier or {}, probers)
+                if new is not None:
+                    hooks[field] = new
     if not probers:
         return None
     return json.dumps(dict(sorted(probers.items())), separators=(",", ":"))

@@ -36,7 +36,7 @@ def gateway_fragment(pod: Pod) -> Obj:
     values = pod.values
     container: Obj = {
         "name": a.PROXY_NAME,
-        "image": str(pod.ann.get(a.PROXY_IMAGE, values.proxy_image)),
+        "image": pod.image,
         "args": proxy_args(pod, "router"),
         "env": proxy_env(pod),
         "ports": template("proxyPorts"),
@@ -141,7 +141,7 @@ def grpc_agent_fragment(pod: Pod) -> Obj:
     values = pod.values
     container: Obj = {
         "name": a.PROXY_NAME,
-        "image": str(pod.ann.get(a.PROXY_IMAGE, values.proxy_image)),
+        "image": pod.image,
         "ports": [{"containerPort": 15020, "protocol": "TCP", "name": "mesh-metrics"}],
         "args": proxy_args(pod),
         "lifecycle": {"postStart": {"exec": {"command": [

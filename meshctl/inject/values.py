@@ -78,7 +78,7 @@ class InjectionValues:
     @property
     def init_image(self) -> str:
         """istio-init's image: ``global.proxy_init.image`` (hub/tag added unless it names a registry)."""
-        image = str(self.value("global.proxy_init.image", "") or self.image)
+        image = str(self.value("global.proxy_init.image", "") or "proxyv2")
         return image if "/" in image else f"{self.hub}/{image}:{self.tag}"
 
     @property
@@ -94,9 +94,15 @@ class InjectionValues:
     @property
     def proxy_image(self) -> str:
         """The proxy image: ``image`` itself when it names a registry, else hub/image:tag."""
+        return self.image_of_type("")
+
+    def image_of_type(self, image_type: str) -> str:
+        """The proxy image for an image type (``distroless``, ``debug``; ``default`` or "" adds nothing)."""
         if "/" in self.image:
             return self.image
-        return f"{self.hub}/{self.image}:{self.tag}"
+        kind = image_type or str(self.value("global.variant", "") or "")
+        suffix = f"-{kind}" if kind and kind != "default" and not self.tag.endswith(f"-{kind}") else ""
+        return f"{self.hub}/{self.image}:{self.tag}{suffix}"
 
     @property
     def ca_addr(self) -> str:
