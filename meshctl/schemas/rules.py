@@ -28,9 +28,14 @@ def rule(*kinds: str) -> Callable[[Rule], Rule]:
     return wrap
 
 
+def rules_for(kind: str) -> tuple[Rule, ...]:
+    """The rules registered for a kind, in registration order."""
+    return tuple(_RULES.get(kind, ()))
+
+
 def rule_issues(kind: str, spec: dict[str, Any]) -> list[Issue]:
     """Every rule finding for one spec of a kind."""
-    return [issue for fn in _RULES.get(kind, ()) for issue in fn(spec)]
+    return [issue for fn in rules_for(kind) for issue in fn(spec)]
 
 
 def _list(value: Any) -> list[Any]:

@@ -156,8 +156,8 @@ def version_issue(kind: str, api_version: str, versions: Iterable[str] | None = 
 
 
 def validate_spec(kind: str, spec: Any, openapi: Schema | None = None,
-                  version: str | None = None) -> list[Issue]:
-    """Schema problems, value checks, then Istio's own rules, for one ``spec``.
+                  version: str | None = None, rules: bool = True) -> list[Issue]:
+    """Schema problems, value checks, then (unless ``rules`` is false) Istio's own rules, for one ``spec``.
 
     ``openapi`` (a cluster CRD's OpenAPI v3 schema of ``spec``) overrides the generated schema
     of ``version`` (default: the storage version).
@@ -173,13 +173,13 @@ def validate_spec(kind: str, spec: Any, openapi: Schema | None = None,
         validator = validator_for(from_openapi(openapi))
     issues = schema_issues(validator, {} if spec is None else spec)
     issues.extend(value_issues(openapi, spec))
-    if isinstance(spec, dict) or spec is None:
+    if rules and (isinstance(spec, dict) or spec is None):
         issues.extend(rule_issues(kind, spec or {}))
     return issues
 
 
 def validate_resource(body: Mapping[str, Any], kind: str, openapi: Schema | None = None,
-                      versions: Iterable[str] | None = None) -> list[Issue]:
+                      versions: Iterable[str] | None = None, rules: bool = True) -> list[Issue]:
     """Every issue for one resource body: apiVersion, then ``spec`` (checked against the
     schema of the resource's version when meshctl has one, else the storage version's)."""
     issues: list[Issue] = []
@@ -190,5 +190,5 @@ def validate_resource(body: Mapping[str, Any], kind: str, openapi: Schema | None
     version: str | None = api_version.rpartition("/")[2]
     if bad_version or openapi is not None or version not in served_versions(kind):
         version = None
-    issues.extend(validate_spec(kind, body.get("spec"), openapi, version))
+    issues.extend(validate_spec(kind, body.get("spec"), openapi, version, rules))
     return issues

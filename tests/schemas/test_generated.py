@@ -300,3 +300,23 @@ def test_a_cluster_crds_cel_rules_are_translated_too() -> None:
     issues = value_issues(cluster_schema, {"timeout": "soon"})
     assert [(i.path, i.code) for i in issues] == [("spec.timeout", "IST0106")]
     assert value_issues(cluster_schema, {"timeout": "2s"}) == []
+
+
+def test_a_rule_that_raises_is_one_internal_error_and_the_rest_stay(monkeypatch: pytest.MonkeyPatch) -> None:
+    from meshctl.analysis.pipeline import AnalyzeRequest, analyze
+    from meshctl.resource import Resource
+    from meshctl.schemas import rules
+
+    def broken(spec: dict) -> Iterator[Any]:
+        raise KeyError("boom")
+        yield  # pragma: no cover
+
+    monkeypatch.setitem(rules._RULES, "Gateway", [broken, *rules._RULES["Gateway"]])
+    gw = Resource.from_dict({"apiVersion": "networking.istio.io/v1", "kind": "Gateway",
+                             "metadata": {"name": "g", "namespace": "default"},
+                             "spec": {"servers": [{"port": {"number": 70000, "name": "h", "protocol": "HTTP"},
+                                                   "hosts": ["a"], "bogus": 1}]}})
+    result = analyze(AnalyzeRequest(analyzers=["schema.ValidationAnalyzer.Gateway"]), extra=[gw])
+    got = sorted((m.code, m.path or "") for m in result.messages)
+    assert got == [("IST0001", ""), ("IST0106", "spec.servers[0].bogus"), ("IST0106", "spec.servers[0].port.number")]
+    assert all(m.analyzer == "schema.ValidationAnalyzer.Gateway" for m in result.messages)

@@ -3,7 +3,9 @@
 The analyzers are generated from the schema registry (``meshctl.schemas.registry``): one per
 kind with a generated schema, named and described as istioctl's. The cluster's own CRD schema
 is used for the versions it serves when the snapshot holds the kind's CustomResourceDefinition;
-otherwise the schemas generated from Istio's published CRDs are.
+otherwise the schemas generated from Istio's published CRDs are. Istio's rules beyond the
+schema (``meshctl.schemas.rules``) run through the rule engine's runner: a rule that raises is
+one IST0001 and the other rules' findings stay.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from meshctl.analysis.context import Context
+from meshctl.analysis.message import Message
 from meshctl.analysis.registry import Analyzer, register
 from meshctl.kinds import KINDS
 from meshctl.resource import Resource
@@ -37,20 +40,32 @@ class SchemaValidationAnalyzer(Analyzer):
     codes = ("IST0106", "IST0133", "IST0130", "IST0131")
 
     def issues(self, res: Resource, crd: Resource | None) -> list[Issue]:
-        """Every issue for one resource."""
+        """The schema issues (apiVersion, schema, value checks) of one resource."""
         from meshctl.schemas.validate import validate_resource
 
         schema, versions = _crd_schema(crd, res.api_version.rpartition("/")[2])
-        return validate_resource(res.body, self.kind, schema, versions)
+        return validate_resource(res.body, self.kind, schema, versions, rules=False)
+
+    def _message(self, res: Resource, issue: Issue) -> Message:
+        return Message.build(issue.code, res, dict(issue.params), self.name, issue.path)
 
     def analyze(self, ctx: Context) -> None:
         """Report IST0106/IST0133 with field paths, and IST0130/IST0131 for VirtualServices."""
+        from meshctl.analysis.engine import run_rules
+        from meshctl.schemas.rules import Rule, rules_for
+
         info = KINDS[self.kind]
         crd = ctx.resources.get(CRD, None, f"{info.plural}.{info.group}")
-        for res in ctx.resources.of_kind(self.kind):
-            for issue in self.issues(res, crd):
-                params: dict[str, Any] = dict(issue.params)
-                ctx.report(issue.code, res, path=issue.path, **params)
+        resources = ctx.resources.of_kind(self.kind)
+        for res in resources:
+            ctx.messages.extend(self._message(res, issue) for issue in self.issues(res, crd))
+        specs = [(res, res.body.get("spec")) for res in resources]
+        checked = [(res, spec or {}) for res, spec in specs if spec is None or isinstance(spec, dict)]
+
+        def call(rule: Rule) -> list[Message]:
+            return [self._message(res, issue) for res, spec in checked for issue in rule(spec)]
+
+        ctx.messages.extend(run_rules(rules_for(self.kind), lambda _: self.name, lambda _: None, call).messages)
 
 
 def validation_analyzer(kind: str) -> type[SchemaValidationAnalyzer]:
