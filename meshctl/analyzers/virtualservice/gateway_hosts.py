@@ -53,9 +53,9 @@ class GatewayHostsAnalyzer(Analyzer):
                     continue
                 full = gateway_ref(ref, vs.namespace)
                 gw_ns, _, gw_name = full.rpartition("/")
-                gateway = ctx.resources.get("Gateway", gw_ns or None, gw_name)
+                gw_obj = ctx.resources.get("Gateway", gw_ns or None, gw_name)
                 for host in vs.spec.get("hosts") or []:
-                    if gateway is None or admits(gateway, str(host), vs.namespace):
+                    if gw_obj is None or admits(gw_obj, str(host), vs.namespace):
                         bound[(full, str(host))].append(vs)
         for (gateway, host), items in sorted(bound.items()):
             unique = {(v.namespace, v.name): v for v in items}
