@@ -30,13 +30,13 @@ def _json_file(path: str) -> Any:
 
 
 def _syncz(cluster: Any, namespace: str, url: str | None, file: str | None, timeout: float) -> list[Any]:
-    """(istiod, /debug/syncz document) pairs from the file, the URL or every istiod pod."""
+    """(istiod, its version, /debug/syncz document) from the file, the URL or every istiod pod."""
     if file:
-        return [("file", _json_file(file))]
+        return [(file, "", _json_file(file))]
     from meshctl.sources.envoy import open_istiods
 
     with open_istiods(cluster, namespace, url, timeout) as readers:
-        return [(r.label, r.json("/debug/syncz")) for r in readers]
+        return [(r.label, r.version, r.json("/debug/syncz")) for r in readers]
 
 
 def _istiod_dump(cluster: Any, namespace: str, url: str | None, file: str | None, proxy: str,

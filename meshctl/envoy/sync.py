@@ -44,10 +44,11 @@ def _text(obj: dict[str, Any], key: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def sync_rows(statuses: Sequence[tuple[str, Any]]) -> list[Row]:
-    """Rows from ``(istiod, /debug/syncz document)`` pairs, sorted by proxy; InputError for a wrong shape."""
+def sync_rows(statuses: Sequence[tuple[str, str, Any]]) -> list[Row]:
+    """Rows from ``(istiod, istiod version, /debug/syncz document)``, sorted by proxy; InputError for a
+    wrong shape."""
     rows: list[Row] = []
-    for istiod, doc in statuses:
+    for istiod, istiod_version, doc in statuses:
         if not isinstance(doc, list):
             raise InputError(f"{istiod} /debug/syncz is not a list of proxy sync states")
         for item in doc:
@@ -58,6 +59,7 @@ def sync_rows(statuses: Sequence[tuple[str, Any]]) -> list[Row]:
                 "cluster": _text(item, "cluster_id"),
                 "type": _text(item, "proxy_type"),
                 "istiod": istiod,
+                "istiodVersion": istiod_version,
                 "version": _text(item, "istio_version") or _text(item, "proxy_version"),
             }
             nonces: dict[str, dict[str, str]] = {}
@@ -84,6 +86,8 @@ def render_sync(rows: Sequence[Row]) -> str:
     shown = []
     for row in rows:
         cells = dict(row)
+        if row.get("istiodVersion"):
+            cells["istiod"] = f"{row['istiod']} ({row['istiodVersion']})"
         for column, _ in TYPES:
             if row[column] == STALE:
                 n = row["nonces"][column]

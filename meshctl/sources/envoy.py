@@ -317,6 +317,8 @@ class IstiodReader(AdminReader):
     """istiod's HTTP debug endpoints (``/debug/syncz``, ``/debug/config_dump?proxyID=``)."""
 
     what = "istiod's debug endpoint"
+    #: istiod's version when known (the tag of its discovery container's image).
+    version = ""
 
     def json(self, path: str, params: dict[str, str] | None = None) -> Any:
         """GET ``path`` as JSON; InputError (65) when the answer is not JSON."""
@@ -338,6 +340,15 @@ def istiod_debug_port(pod: dict[str, Any]) -> int:
             if port.get("name") == ISTIOD_PORT_NAME and isinstance(port.get("containerPort"), int):
                 return int(port["containerPort"])
     return ISTIOD_DEBUG_PORT
+
+
+def istiod_image_tag(pod: dict[str, Any]) -> str:
+    """The tag of the pod's ``discovery`` container image (else its first container's), or ""."""
+    containers = pod.get("spec", {}).get("containers", []) or []
+    chosen = next((c for c in containers if c.get("name") == "discovery"), containers[0] if containers else {})
+    image = str(chosen.get("image", "")).split("@", 1)[0]
+    name, _, tag = image.rpartition(":")
+    return tag if name and "/" not in tag else ""
 
 
 @contextmanager
@@ -364,5 +375,7 @@ def open_istiods(
         for pod in running:
             name = str(pod["metadata"]["name"])
             local = stack.enter_context(port_forward(client, namespace, name, istiod_debug_port(pod)))
-            readers.append(IstiodReader(f"http://127.0.0.1:{local}", timeout, label=name))
+            reader = IstiodReader(f"http://127.0.0.1:{local}", timeout, label=name)
+            reader.version = istiod_image_tag(pod)
+            readers.append(reader)
         yield readers

@@ -90,7 +90,9 @@ def test_port_forward_to_every_istiod_pod(run_cli, fake_api: Any, istiod: FakeIs
     istiod.syncz = [synced("a-1.shop")]
     res = run_cli("proxy-status", "--kubeconfig", fake_api.kubeconfig)
     assert res.exit_code == 0, res.stderr
-    assert "istiod-5d8f-xyz" in res.stdout and "/debug/syncz" in istiod.requests
+    assert "istiod-5d8f-xyz (1.28.0)" in res.stdout and "/debug/syncz" in istiod.requests
+    row = json.loads(run_cli("proxy-status", "--kubeconfig", fake_api.kubeconfig, "-o", "json").stdout)[0]
+    assert (row["istiod"], row["istiodVersion"]) == ("istiod-5d8f-xyz", "1.28.0")
 
 
 def _camel(node: Any) -> Any:
