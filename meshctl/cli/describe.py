@@ -27,7 +27,9 @@ def describe(
     timeout: o.Timeout = 30.0,
     debug: o.Debug = False,
 ) -> None:
-    """Describe a pod or service: Services, VirtualServices and gateways, DestinationRules, effective mTLS,
+    """What the mesh does to a pod or service, live or from files, with a routing picture.
+
+    Services, VirtualServices and gateways, DestinationRules and subsets, effective mTLS per port,
     AuthorizationPolicies, Sidecar, injection and analyze's findings; -o dot|mermaid draws the routing."""
     from meshctl.analysis.pipeline import AnalyzeRequest, analyze, load_snapshot
     from meshctl.describe.model import KINDS as READS

@@ -77,8 +77,10 @@ def proxy_status(
     timeout: o.Timeout = 10.0,
     debug: o.Debug = False,
 ) -> None:
-    """Sync state of every proxy from istiod (CDS, LDS, EDS, RDS, ECDS: SYNCED, NOT SENT, STALE); with POD,
-    the config istiod would send against Envoy's dump. Exit 79 when out of sync."""
+    """Every proxy's xDS sync state as istiod sees it; with POD, istiod's config for it against Envoy's dump.
+
+    CDS, LDS, EDS, RDS and ECDS are SYNCED, NOT SENT or STALE (with the nonces sent and acked). Exit 79
+    when a proxy is out of sync, or when istiod's and Envoy's config differ."""
     from meshctl.envoy import sync
 
     o.choice(output, ("table", "json", "yaml"), "-o/--output")
