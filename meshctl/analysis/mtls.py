@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from meshctl.analysis.selectors import (
     REVISION_LABEL,
+    SIDECAR_INJECT,
     deployment_in_mesh,
     label_selector_matches,
     pod_in_mesh,
@@ -131,7 +132,7 @@ def has_sidecar(res: Resource, namespaces: Mapping[str, Mapping[str, str]]) -> b
     labels = workload_labels(res)
     annotations = res.annotations if res.kind == "Pod" else \
         ((res.spec.get("template") or {}).get("metadata") or {}).get("annotations") or {}
-    opted_out = "false" in (labels.get("sidecar.istio.io/inject"), annotations.get("sidecar.istio.io/inject"))
+    opted_out = "false" in (labels.get(SIDECAR_INJECT), annotations.get(SIDECAR_INJECT))
     ns_labels = namespaces.get(res.namespace or "", {})
     return not opted_out and REVISION_LABEL in ns_labels
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from meshctl.analysis.selectors import proxy_containers
+from meshctl.conventions import labels
 from meshctl.precheck import versions
 from meshctl.precheck.model import PrecheckSnapshot
 from meshctl.resource import Resource
 
-INJECTION_LABEL = "istio-injection"
-REVISION_LABEL = "istio.io/rev"
-TAG_LABEL = "istio.io/tag"
+INJECTION_LABEL = labels.INJECTION
+REVISION_LABEL = labels.REVISION
+TAG_LABEL = labels.TAG
 VERSION_LABELS = ("app.kubernetes.io/version", "operator.istio.io/version")
 
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from meshctl.cluster.failures import AccessDenied
+from meshctl.conventions import labels
 from meshctl.errors import ClusterError
 from meshctl.kinds import lookup
 from meshctl.precheck.model import Permission, PrecheckRequest, PrecheckSnapshot
@@ -23,8 +24,8 @@ from meshctl.precheck.permissions import CNI_NAMESPACES, required_permissions
 from meshctl.precheck.profiles import NEEDS_CNI
 from meshctl.resource import Origin, Resource
 
-INJECTION_LABEL = "istio-injection"
-REVISION_LABEL = "istio.io/rev"
+INJECTION_LABEL = labels.INJECTION
+REVISION_LABEL = labels.REVISION
 
 
 def kubectl_version() -> str | None:

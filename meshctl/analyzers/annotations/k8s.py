@@ -11,10 +11,11 @@ from meshctl.analyzers.annotations.table import (
     known_annotations,
 )
 from meshctl.analyzers.annotations.values import value_problem
+from meshctl.conventions import labels
 from meshctl.resource import Resource
 
 KINDS = ("Namespace", "Service", "Pod", "Deployment")
-SIDECAR_INJECT = "sidecar.istio.io/inject"
+SIDECAR_INJECT = labels.SIDECAR_INJECT
 
 
 @register

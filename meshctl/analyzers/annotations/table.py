@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from meshctl.conventions import labels
+
 ANY = "Any"
 INGRESS_CLASS = "kubernetes.io/ingress.class"
 
 # Set by Istio itself, never by users: no analyzer reports them.
-ALWAYS_IGNORED = frozenset({"sidecar.istio.io/status", "gateway.istio.io/controller-version", "istio.io/rev"})
+ALWAYS_IGNORED = frozenset({labels.SIDECAR_STATUS, "gateway.istio.io/controller-version", labels.REVISION})
 
 # Written by istio-cni on every pod it handles: not reported as alpha on CNI pods.
 CNI_DEFAULTS = frozenset({

@@ -6,19 +6,18 @@ from collections.abc import Iterator
 
 from meshctl.analysis.message import Message
 from meshctl.analysis.selectors import label_selector_matches
+from meshctl.conventions import labels
+from meshctl.conventions.webhooks import is_istio_webhook_config
 from meshctl.precheck.model import PrecheckRequest, PrecheckSnapshot
 from meshctl.precheck.registry import check, finding
 from meshctl.resource import Resource
 
-ISTIO_APPS = frozenset({"sidecar-injector", "istiod"})
-DEFAULT_INJECTION_NAMESPACE = {"istio-injection": "enabled"}
+DEFAULT_INJECTION_NAMESPACE = {labels.INJECTION: "enabled"}
 
 
 def is_istio_webhook(config: Resource) -> bool:
-    """Whether a webhook configuration belongs to Istio (by labels, or by name)."""
-    labels = config.labels
-    return (labels.get("app") in ISTIO_APPS or "istio.io/rev" in labels or "istio.io/tag" in labels
-            or config.name.startswith("istio"))
+    """Whether a webhook configuration belongs to Istio (``conventions.webhooks``: the one rule)."""
+    return is_istio_webhook_config(config.body)
 
 
 def _services(config: Resource) -> Iterator[tuple[str, str]]:
