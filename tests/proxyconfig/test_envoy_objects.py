@@ -190,3 +190,10 @@ def test_ecds_lists_every_entry_with_its_type(run_cli, tmp_path: Path) -> None:
     ]
     table = run_cli("pc", "ecds", "-f", str(path)).stdout
     assert "istio.stats" in table and "no-config" in table
+
+
+def test_a_live_envoy_without_ecds_has_an_empty_ecds_view(run_cli, envoy: Any) -> None:
+    res = run_cli("pc", "ecds", "--admin-url", envoy.admin_url)
+    assert res.exit_code == 0, res.stderr
+    assert res.stdout.split() == ["NAME", "TYPE"]
+    assert json.loads(run_cli("pc", "ecds", "--admin-url", envoy.admin_url, "-o", "json").stdout) == {}
