@@ -24,8 +24,22 @@ _RECENT_DOCS = 16
 _recent: OrderedDict[int, FileLines] = OrderedDict()
 
 
+class _NodeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Composes nodes only for their marks and keys: tags are not resolved (that costs a Python
+    call per scalar, most of the work)."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        return ""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+
 def _loader() -> type:
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return _NodeLoader
 
 
 class FileLines:
@@ -75,7 +89,13 @@ class FileLines:
     def _line_starts(self, text: str) -> array[int]:
         if self._starts is None:
             starts = array("l", [0])
-            starts.extend(m.end() for m in _BREAK.finditer(text))
+            if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+                starts.extend(m.end() for m in _BREAK.finditer(text))
+            else:  # plain newlines: the fast path
+                position = text.find("\n")
+                while position >= 0:
+                    starts.append(position + 1)
+                    position = text.find("\n", position + 1)
             self._starts = starts
         return self._starts
 
