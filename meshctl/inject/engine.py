@@ -115,6 +115,9 @@ def _take_user_containers(spec: Obj, written: dict[str, set[str]], ann: Obj) -> 
             if not here and there and name not in written.get(other, set()):
                 spec[other] = [c for c in spec[other] if c.get("name") != name]
                 here = there
+            elif here and name in _INJECTED_CONTAINERS:
+                # built afresh, then the user's fields over it: the same order as a re-injection gives
+                spec[key] = [c for c in spec[key] if c.get("name") != name]
             found.setdefault(key, []).extend(overrides.user_fields(c) for c in here)
     return {k: v for k, v in found.items() if v}
 

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from meshctl.analysis.selectors import label_selector_matches
+from meshctl.conventions import selectors
 from meshctl.inject import annotations as a
 
 NEVER_MATCH = {"matchLabels": {"istio.io/deactivated": "never-match"}}
@@ -124,28 +125,5 @@ def analyze(configs: Iterable[Mapping[str, Any]], pod_labels: Mapping[str, str],
     return sorted(out, key=lambda v: v.webhook)
 
 
-def parse_selector(text: str) -> dict[str, Any]:
-    """A kubectl ``-l`` string (``a=b,c!=d,e,!f,g in (x,y)``) as a LabelSelector."""
-    import re
-
-    exprs: list[dict[str, Any]] = []
-    for part in re.findall(r"[^,(]+(?:\([^)]*\))?", text):
-        part = part.strip()
-        if not part:
-            continue
-        m = re.fullmatch(r"(\S+)\s+(in|notin)\s+\(([^)]*)\)", part)
-        if m:
-            values = [v.strip() for v in m.group(3).split(",") if v.strip()]
-            exprs.append({"key": m.group(1), "operator": "In" if m.group(2) == "in" else "NotIn",
-                          "values": values})
-        elif "!=" in part:
-            key, _, value = part.partition("!=")
-            exprs.append({"key": key.strip(), "operator": "NotIn", "values": [value.strip()]})
-        elif "=" in part:
-            key, _, value = part.replace("==", "=").partition("=")
-            exprs.append({"key": key.strip(), "operator": "In", "values": [value.strip()]})
-        elif part.startswith("!"):
-            exprs.append({"key": part[1:].strip(), "operator": "DoesNotExist"})
-        else:
-            exprs.append({"key": part, "operator": "Exists"})
-    return {"matchExpressions": exprs}
+#: A kubectl ``-l`` string (``a=b,c!=d,e,!f,g in (x,y)``) as a LabelSelector: the one parser.
+parse_selector = selectors.parse
