@@ -180,6 +180,7 @@ def diff(
     b: Annotated[str, typer.Argument(help="The other side, same forms.")],
 ) -> None:
     """Resources added, removed and changed between two dumps or proxies, with their versions."""
+    from meshctl.cli.proxy_options import unrendered_error
     from meshctl.envoy.diff import diff_rows, render_diff
     from meshctl.envoy.tables import render_rows
 
@@ -187,7 +188,10 @@ def diff(
     for spec in (a, b):
         target, admin_url, file = _side(spec)
         src = source(replace(opts, target=target, admin_url=admin_url, file=file), ("table", "json", "yaml"))
-        sides.append(read(src, None, include_eds=True).dump)
+        got = read(src, None, include_eds=True)
+        if got.unrendered:  # a diff that leaves a section out would call it removed
+            raise unrendered_error(got.dump.origin, got.unrendered)
+        sides.append(got.dump)
     rows = diff_rows(sides[0], sides[1])
     out = render_diff(rows, sides[0].origin, sides[1].origin) if opts.output == "table" else None
     emit(out if out is not None else render_rows(rows, opts.output))

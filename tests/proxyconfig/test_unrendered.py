@@ -81,3 +81,10 @@ def test_a_saved_failure_text_is_unreadable_input(run_cli, tmp_path: Path) -> No
     path.write_text("Failed to convert protobuf message to JSON string: INVALID_ARGUMENT: could not find @type")
     res = run_cli("pc", "clusters", "-f", str(path))
     assert res.exit_code == 65 and "Traceback" not in res.stderr
+
+
+def test_diff_refuses_a_side_with_a_section_left_out(run_cli, broken_envoy: Any, tmp_path: Path) -> None:
+    saved = tmp_path / "other.json"
+    saved.write_text('{"configs": []}')
+    res = run_cli("pc", "diff", broken_envoy.admin_url, str(saved))
+    assert res.exit_code == 65 and "could not render its listeners section" in res.stderr
