@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.fakeapi.fixtures", "tests.realkube.fixtures"]
+pytest_plugins = ["tests.fakeapi.fixtures", "tests.realkube.fixtures", "tests.fuzz.options"]
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_ISTIO = Path(os.environ.get("MESHCTL_SHARED_ISTIO", REPO.parent / "shared" / "istio"))

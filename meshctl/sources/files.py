@@ -37,7 +37,10 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
             continue
         path = Path(raw)
         if path.is_dir():
-            files.extend(str(p) for p in sorted(path.rglob("*")) if p.is_file() and p.suffix in SUFFIXES)
+            found = [str(p) for p in sorted(path.rglob("*")) if p.is_file() and p.suffix in SUFFIXES]
+            if not found:
+                raise InputError(f"no .yaml, .yml or .json files in {raw}")
+            files.extend(found)
         elif path.is_file() or loading.special_kind(raw) in ("a named pipe", "a character device"):
             files.append(str(path))  # FIFOs and devices (``-f <(cmd)``) are read bounded, like stdin
         elif loading.special_kind(raw):
