@@ -8,6 +8,7 @@ from typing import Any
 
 from meshctl.analysis.selectors import label_selector_matches
 from meshctl.conventions import selectors
+from meshctl.conventions.webhooks import istio_webhooks
 from meshctl.inject import annotations as a
 
 NEVER_MATCH = {"matchLabels": {"istio.io/deactivated": "never-match"}}
@@ -108,7 +109,7 @@ def match_webhooks(hooks: list[Mapping[str, Any]], pod_labels: Mapping[str, str]
 
 def is_istio_webhook(mwc: Mapping[str, Any]) -> bool:
     """A MutatingWebhookConfiguration with a webhook whose name ends in ``istio.io``."""
-    return any(str(h.get("name", "")).endswith("istio.io") for h in mwc.get("webhooks") or [])
+    return bool(istio_webhooks(mwc))
 
 
 def analyze(configs: Iterable[Mapping[str, Any]], pod_labels: Mapping[str, str],

@@ -7,6 +7,7 @@ from typing import Any
 from meshctl.analysis.context import Context
 from meshctl.analysis.registry import Analyzer, register
 from meshctl.analysis.selectors import PROXY_CONTAINER, label_selector_matches, pod_spec
+from meshctl.conventions import webhooks as conventions_webhooks
 
 AUTO_IMAGE = "auto"
 
@@ -19,8 +20,7 @@ def has_auto_image(spec: dict[str, Any]) -> bool:
 
 def istio_webhooks(configs: list[Any]) -> list[dict[str, Any]]:
     """Webhooks, from every MutatingWebhookConfiguration, whose name ends in ``istio.io``."""
-    return [wh for cfg in configs for wh in cfg.body.get("webhooks") or []
-            if isinstance(wh, dict) and str(wh.get("name", "")).endswith("istio.io")]
+    return [wh for cfg in configs for wh in conventions_webhooks.istio_webhooks(cfg.body)]
 
 
 def webhooks_match(webhooks: list[dict[str, Any]], ns_labels: dict[str, str] | None,
