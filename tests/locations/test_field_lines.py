@@ -207,3 +207,15 @@ def test_field_line_paths(path: str, line: int) -> None:
 def test_keys_with_dots_or_in_brackets(path: str) -> None:
     service = MANIFEST.split("---")[1]
     assert field_line(yaml.compose(service), path) + 1 == _line(service, "not-an-annotation")
+
+
+def test_crlf_line_endings_and_content_on_the_marker_line(run_cli, tmp_path: Path) -> None:
+    path = tmp_path / "crlf.yaml"
+    path.write_bytes(("---\n" + MANIFEST).replace("\n", "\r\n").encode())
+    got = _json_lines(_run(run_cli, str(path), "json").stdout)
+    assert got == {key: f"{path}:{line + 1}" for key, line in EXPECTED.items()}
+    inline = tmp_path / "inline.yaml"
+    text = "--- {apiVersion: v1, kind: Service, metadata: {name: a, namespace: default}}\n---\n" + MANIFEST
+    inline.write_text(text)
+    got = _json_lines(_run(run_cli, str(inline), "json").stdout)
+    assert got[("IST0101", "spec.http[0].route[1].destination.host")] == f"{inline}:{_line(text, 'nowhere')}"
