@@ -37,6 +37,8 @@ class Workload:
     namespace: str = "default"
     #: ``service.istio.io/workload-name`` when the pod's labels set it.
     label_name: str = ""
+    #: The namespace the manifest itself names ("" when it names none).
+    given_namespace: str = ""
 
     @property
     def workload_name(self) -> str:
@@ -147,6 +149,11 @@ class Pod:
         return self.mode == "TPROXY"
 
     @property
+    def namespace(self) -> str:
+        """The namespace the manifest names for the pod ("" when it names none)."""
+        return str(self.meta.get("namespace") or self.workload.given_namespace or "")
+
+    @property
     def agent_log_level(self) -> str:
         """pilot-agent's and istio-iptables' log level (annotation, then ``global.logging.level``)."""
         return str(self.ann.get("sidecar.istio.io/agentLogLevel", self.values.log_output_level))
@@ -199,6 +206,37 @@ def _env_var(name: str, value: str) -> Obj:
     return {"name": name, "value": value} if value else {"name": name}
 
 
+OTEL_ANNOTATION = "resource.opentelemetry.io/"
+
+
+def otel_resource_attributes(pod: Pod) -> str:
+    """OpenTelemetry's Kubernetes service attributes for the proxy's telemetry, or "".
+
+    Given when the pod names a version (``app.kubernetes.io/version``) or OTel resource
+    annotations: then ``service.namespace``, ``service.version`` and ``service.instance.id``
+    (namespace.pod.container) follow OTel's semantic conventions for Kubernetes."""
+    labels = pod.meta.get("labels") or {}
+    given = {k[len(OTEL_ANNOTATION):]: str(v) for k, v in pod.ann.items() if k.startswith(OTEL_ANNOTATION)}
+    version = given.pop("service.version", None) or labels.get("app.kubernetes.io/version")
+    if not version and not given:
+        return ""
+    namespace = given.pop("service.namespace", None) or pod.namespace
+    attrs: list[tuple[str, str]] = []
+    if "service.name" in given:
+        attrs.append(("service.name", given.pop("service.name")))
+    if namespace:
+        attrs.append(("service.namespace", namespace))
+    if version:
+        attrs.append(("service.version", str(version)))
+    apps = app_containers(pod.spec)
+    instance = given.pop("service.instance.id", None)
+    if instance or (pod.namespace and apps):
+        attrs.append(("service.instance.id",
+                      instance or f"{pod.namespace}.$(POD_NAME).{apps[0].get('name')}"))
+    attrs += sorted(given.items())
+    return ",".join(f"{k}={v}" for k, v in attrs)
+
+
 def proxy_env(pod: Pod) -> list[Obj]:
     """istio-proxy's environment."""
     values = pod.values
@@ -215,6 +253,9 @@ def proxy_env(pod: Pod) -> list[Obj]:
         env.append({"name": "ISTIO_META_NETWORK", "value": values.network})
     env += [{"name": "ISTIO_META_WORKLOAD_NAME", "value": pod.workload.workload_name},
             {"name": "ISTIO_META_OWNER", "value": pod.workload.owner}]
+    otel = otel_resource_attributes(pod)
+    if otel:
+        env.append({"name": "OTEL_RESOURCE_ATTRIBUTES", "value": otel})
     if volumes.BOOTSTRAP in pod.ann:
         env.append({"name": "ISTIO_BOOTSTRAP_OVERRIDE", "value": "/etc/istio/custom-bootstrap/custom_bootstrap.json"})
     env += [

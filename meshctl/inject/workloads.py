@@ -82,4 +82,4 @@ def workload_of(obj: Obj) -> Workload:
             api, kind, name = "batch/v1", "CronJob", m.group(1)
     template = pod_template(obj) or {}
     labels = (template.get("metadata") or {}).get("labels") or {}
-    return Workload(api, kind, name, namespace, str(labels.get(WORKLOAD_NAME) or ""))
+    return Workload(api, kind, name, namespace, str(labels.get(WORKLOAD_NAME) or ""), str(meta.get("namespace") or ""))
