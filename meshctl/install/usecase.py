@@ -19,7 +19,7 @@ from meshctl.install import uninstall as un
 from meshctl.install.charts import ISTIO_REPO, ChartSet, resolve
 from meshctl.install.config import InstallConfig, build_config
 from meshctl.install.manifest import Rendered, identity, render_config
-from meshctl.install.meta import Obj, annotated, release_id
+from meshctl.install.meta import Obj, annotated, owner_of, release_id
 
 Client = Any
 Notify = Callable[[str, Obj], None]
@@ -187,6 +187,7 @@ def verify(client: Client, req: InstallRequest, namespace: str) -> tuple[list[An
     """verify-install: (messages, objects checked), against the recorded install unless one is given."""
     from meshctl.install import verify as core
 
+    leftovers: list[Obj] = []
     if req.configured:
         objects = generate(req).objects
     else:
@@ -194,6 +195,15 @@ def verify(client: Client, req: InstallRequest, namespace: str) -> tuple[list[An
         if found is None:
             raise UsageError(f"no meshctl install of revision {req.revision or 'default'} is recorded in "
                              f"{namespace}; pass the configuration (--profile, --set, -f) to compare with")
-        objects = found[0].manifest
+        record = found[0]
+        objects = record.manifest
+        wanted = {identity(o) for o in objects}
+        for ref in record.owned:
+            stub = _stub(ref)
+            if ref["kind"] in ("Namespace", apply.CRD) or identity(stub) in wanted:
+                continue
+            live_obj = apply.fetch(client, stub)
+            if live_obj is not None and owner_of(live_obj) == record.owner:
+                leftovers.append(live_obj)
     live = core.gather(lambda obj: apply.fetch(client, obj), objects)
-    return core.compare(objects, live), len(objects)
+    return core.compare(objects, live, leftovers, req.revision or "default"), len(objects)

@@ -221,3 +221,23 @@ def test_dry_runs_change_nothing(mesh: Any) -> None:
     assert exists(mesh.kube, f"/apis/apps/v1/namespaces/{mesh.namespace}/deployments/istio-ingressgateway")
     record = mesh.get(f"/api/v1/namespaces/{mesh.namespace}/secrets/meshctl-release-istio")
     assert record["type"] == "meshctl.io/release.v1"
+
+
+def test_verify_install_needs_a_record_or_a_configuration_and_reports_leftovers(mesh: Any) -> None:
+    res = mesh.cli("verify-install", "-i", mesh.namespace)
+    assert res.exit_code == 64 and "no meshctl install of revision default is recorded" in res.stderr
+    _ok(mesh.install())
+    mesh.make_ready()
+    _ok(mesh.cli("verify-install", "-i", mesh.namespace))
+    # a prune that never happened: the gateway is owned by the release but not in its manifest
+    from meshctl.install.release import decode, encode
+
+    path = f"/api/v1/namespaces/{mesh.namespace}/secrets/meshctl-release-istio"
+    record = decode(mesh.get(path))
+    record.manifest = [o for o in record.manifest if o["metadata"]["name"] != "istio-ingressgateway"]
+    mesh.kube.request("PUT", path, json.dumps(encode(record)))
+    res = mesh.cli("verify-install", "-i", mesh.namespace, "-o", "json")
+    assert res.exit_code == 0  # a warning only
+    found = {(m["code"], m["origin"]) for m in json.loads(res.stdout)}
+    assert ("MSH0704", f"Deployment {mesh.namespace}/istio-ingressgateway") in found
+    assert all(code == "MSH0704" for code, _ in found)
