@@ -7,6 +7,7 @@ the ``/status`` subresource (``mesh.make_ready()``) where readiness matters.
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 from typing import Any
 
@@ -57,6 +58,8 @@ def test_injector_has_the_charts_templates_and_webhooks(mesh: Any) -> None:
                     f"istio-sidecar-injector-{mesh.namespace}")
     names = {w["name"].split(".sidecar-injector")[0] for w in hook["webhooks"]}
     assert names == {"rev.namespace", "rev.object", "namespace", "object"}
+    again = _ok(mesh.install())  # idempotent: nothing to change
+    assert re.search(r"objects: 0 created, 0 configured, [1-9]\d* unchanged, \d+ kept, 0 pruned", again.stdout)
 
 
 @pytest.mark.parametrize("user_object", [
