@@ -148,7 +148,8 @@ def test_injector_configmap_carries_the_charts_templates(charts: Path) -> None:
     from meshctl.install.manifest import render_objects
 
     objects = render_objects("default", charts_dir=charts)
-    injector = next(o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"] == "istio-sidecar-injector")
+    injector = next(o for o in objects
+                    if o["kind"] == "ConfigMap" and o["metadata"]["name"] == "istio-sidecar-injector")
     config = yaml.safe_load(injector["data"]["config"])
     assert {"sidecar", "gateway"} <= set(config["templates"]) and config["defaultTemplates"] == ["sidecar"]
     hook = next(o for o in objects if o["kind"] == "MutatingWebhookConfiguration")
@@ -192,3 +193,41 @@ def test_charts_dir_of_archives_renders_the_same(run_cli: Any, charts: Path, tmp
     for chart in DIRS.values():
         helm.package(charts / chart, destination=tmp_path)
     assert generated(run_cli, tmp_path) == generated(run_cli, charts)
+
+
+FAKE_HELM = '''#!{python}
+"""Stands in for the helm binary: ``helm template NAME CHART --namespace NS --values FILE``."""
+import json, sys
+import helm_python
+args = sys.argv[1:]
+assert args[0] == "template", args
+name, chart = args[1], args[2]
+ns = args[args.index("--namespace") + 1]
+values = json.load(open(args[args.index("--values") + 1]))
+with helm_python.Chart.load(chart) as loaded:
+    out = loaded.render(values=values, name=name, namespace=ns, is_install=True)
+for path, text in sorted(out.items()):
+    if not path.endswith("NOTES.txt"):
+        sys.stdout.write("---\\n# Source: " + path + "\\n" + text + "\\n")
+'''
+
+
+def test_the_helm_binary_is_used_without_the_sdk(run_cli: Any, charts: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from meshctl.install import engine
+
+    with_sdk = generated(run_cli, charts, "-p", "demo")
+    binary = tmp_path / "bin" / "helm"
+    binary.parent.mkdir()
+    binary.write_text(FAKE_HELM.replace("{python}", sys.executable))
+    binary.chmod(0o755)
+    monkeypatch.setattr(engine, "_sdk", lambda: None)
+    monkeypatch.setenv("PATH", str(binary.parent))
+    engine._render_cached.cache_clear()
+    assert generated(run_cli, charts, "-p", "demo") == with_sdk
+    binary.write_text("#!/bin/sh\necho 'Error: chart broken' >&2\nexit 1\n")
+    engine._render_cached.cache_clear()
+    res = run_cli("manifest", "generate", "--charts", str(charts))
+    assert res.exit_code == 65 and "Error: chart broken" in res.stderr and res.stderr.count("\n") == 1
