@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,9 @@ from meshctl.cli import options as o
 from meshctl.cli.output import emit, note, progress
 from meshctl.errors import UsageError
 from meshctl.precheck.names import PROFILES
+
+if TYPE_CHECKING:
+    from meshctl.analysis.result import Result
 
 _VERSION = re.compile(r"v?[0-9]+\.[0-9]+(\.[0-9]+)?")
 
@@ -24,7 +27,7 @@ def _list(output: str) -> None:
     emit(render_list(all_checks(), output))
 
 
-def _render(result, output: str, no_color: bool) -> str:  # type: ignore[no-untyped-def]
+def _render(result: Result, output: str) -> str:
     """Grouped marks on a terminal for ``log``; otherwise the shared renderers."""
     from meshctl.precheck.registry import all_checks
     from meshctl.precheck.render import render_grouped, render_plain
@@ -33,7 +36,7 @@ def _render(result, output: str, no_color: bool) -> str:  # type: ignore[no-unty
     if output != "log":
         return renderer(output)(result)
     if sys.stdout.isatty():
-        return render_grouped(result, all_checks(), o.colors_enabled(no_color))
+        return render_grouped(result, all_checks(), o.colors_enabled())
     return render_plain(result)
 
 
@@ -61,8 +64,6 @@ def precheck(
     context: o.Context = None,
     timeout: o.Timeout = 30.0,
     verbose: o.Verbose = False,
-    no_color: o.NoColor = False,
-    debug: o.Debug = False,
 ) -> None:
     """Check that Istio can be installed or upgraded: the cluster, or manifests with -f."""
     f.check_format(output)
@@ -84,8 +85,8 @@ def precheck(
         ignore_unknown=ignore_unknown, client_version=kubectl_version,
         allow_partial=allow_partial, strict_access=strict_access,
     )
-    with progress("Checking", o.colors_enabled(no_color)):
+    with progress("Checking", o.colors_enabled()):
         result = run_prechecks(o.cluster_options(kubeconfig, context, timeout, verbose), req)
     for line in result.notes:
         note(line)
-    f.finish(result, lambda r: _render(r, output, no_color), verbose)
+    f.finish(result, lambda r: _render(r, output), verbose)
