@@ -16,6 +16,7 @@ Nothing here prints or logs object bodies.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,7 @@ ISTIO_SYSTEM = "istio-system"
 SECRET_FIELDS = "type!=helm.sh/release.v1,type!=kubernetes.io/service-account-token"
 ROOT_CERT_CONFIGMAP = "istio-ca-root-cert"
 ISTIOD_SELECTOR = "app=istiod"
+PARALLEL_READS = 4
 
 
 @dataclass(frozen=True)
@@ -82,36 +84,50 @@ class _Loader:
         return self.client.pages(read.key, namespace, label_selector=read.label_selector,
                                  field_selector=read.field_selector)
 
-    def _take(self, read: Read, namespace: str | None) -> None:
+    def _take(self, read: Read, namespace: str | None, into: list[Resource]) -> None:
         for page in self._pages(read, namespace):
-            for item in page:
-                res = Resource.from_dict(item, self.origin)
-                self.resources[(res.key, res.namespace, res.name)] = res
+            into.extend(Resource.from_dict(item, self.origin) for item in page)
 
-    def run(self, read: Read, namespaced: bool) -> None:
-        """One read, with the fallback to namespaces on a cluster-wide 403."""
+    def run(self, read: Read, namespaced: bool) -> list[Resource]:
+        """One read, with the fallback to namespaces on a cluster-wide 403 (thread-safe: gaps are
+        appended, the resources returned)."""
+        out: list[Resource] = []
         try:
-            self._take(read, read.namespace)
-            return
+            self._take(read, read.namespace, out)
+            return out
         except AccessDenied as exc:
             if read.namespace is not None or not namespaced:
                 self.denied.append(ReadGap(read.key, read.namespace, str(exc)))
-                return
+                return out
             self.denied.append(ReadGap(read.key, None, str(exc)))
         except ReadFailed as exc:
             if exc.status == 404:  # removed since discovery: nothing of it to read
                 self.gone.add(read.key)
                 self.client.refresh_discovery()
-                return
+                return []
             self.failed.append(ReadGap(read.key, read.namespace, str(exc)))
-            return
+            return []
+        out = []
         for ns in fallback_scopes(self.namespace, self.client.default_namespace, self.istio_namespace):
             try:
-                self._take(read, ns)
+                self._take(read, ns, out)
             except AccessDenied as exc:
                 self.denied.append(ReadGap(read.key, ns, str(exc)))
             except ReadFailed as exc:
                 self.failed.append(ReadGap(read.key, ns, str(exc)))
+        return out
+
+    def keep(self, found: Iterable[Resource]) -> None:
+        """Add read resources (the same object from two reads once)."""
+        for res in found:
+            self.resources[(res.key, res.namespace, res.name)] = res
+
+    def run_all(self, reads: list[tuple[Read, bool]]) -> None:
+        """Run reads a few at a time (the server works on one while this process decodes another);
+        results are kept in the order of ``reads``, whatever order they finish in."""
+        with ThreadPoolExecutor(max_workers=PARALLEL_READS) as pool:
+            for found in pool.map(lambda rn: self.run(*rn), reads):
+                self.keep(found)
 
 
 def load_live(opts: ClusterOptions, kinds: Iterable[str], namespace: str | None = None,
@@ -132,6 +148,7 @@ def load_live(opts: ClusterOptions, kinds: Iterable[str], namespace: str | None 
         why = f"discovery failed: {exc}"
     served = discovery.served_keys() if discovery else set()
     unavailable: set[str] = set()
+    reads: list[tuple[Read, bool]] = []
     for key in wanted:
         info = KINDS.get(key)
         if discovery is None and client.needs_discovery(key):
@@ -146,14 +163,18 @@ def load_live(opts: ClusterOptions, kinds: Iterable[str], namespace: str | None 
             continue
         served_as = None if info or discovery is None else discovery.target_for_key(key)
         namespaced = info.namespaced if info else bool(served_as and served_as.namespaced)
-        for read in reads_for(key, namespaced, istio_namespace):
-            loader.run(read, namespaced)
+        reads.extend((read, namespaced) for read in reads_for(key, namespaced, istio_namespace))
     if istiod and "Pod" not in wanted:
-        loader.run(Read("Pod", istio_namespace, label_selector=ISTIOD_SELECTOR), True)
+        reads.append((Read("Pod", istio_namespace, label_selector=ISTIOD_SELECTOR), True))
+    loader.run_all(reads)
     unavailable |= loader.gone
     broken = _broken_crds(loader, unavailable) if "CustomResourceDefinition" in wanted else ()
-    return LiveLoad(list(loader.resources.values()), frozenset(unavailable), tuple(loader.denied),
-                    tuple(loader.failed), broken)
+    return LiveLoad(list(loader.resources.values()), frozenset(unavailable), _sorted(loader.denied),
+                    _sorted(loader.failed), broken)
+
+
+def _sorted(gaps: list[ReadGap]) -> tuple[ReadGap, ...]:
+    return tuple(sorted(gaps, key=lambda g: (g.kind, g.namespace or "", g.reason)))
 
 
 def _broken_crds(loader: _Loader, unavailable: set[str]) -> tuple[str, ...]:
