@@ -69,8 +69,6 @@ def analyze(
     context: o.Context = None,
     timeout: o.Timeout = 30.0,
     verbose: o.Verbose = False,
-    no_color: o.NoColor = False,
-    debug: o.Debug = False,
 ) -> None:
     """Analyze Istio configuration and report problems with istioctl's IST codes."""
     f.check_format(output)
@@ -104,7 +102,7 @@ def analyze(
             raise UsageError(f"unknown view {view!r}; the only view is 'mtls'")
         _mtls_view(req, output, namespace)
         return
-    with progress("Analyzing", o.colors_enabled(no_color)):
+    with progress("Analyzing", o.colors_enabled()):
         result = run(req)
     for line in result.notes:
         note(line)
