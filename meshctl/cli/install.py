@@ -74,7 +74,10 @@ def generate(
 
     if output not in FORMATS:
         raise UsageError(f"unknown output format {output!r}; use yaml or json")
-    emit(render(run(_request(profile, set_, filename, revision, charts, version, repo)).objects, output))
+    rendered = run(_request(profile, set_, filename, revision, charts, version, repo))
+    for text in rendered.notes:
+        note(text)
+    emit(render(rendered.objects, output))
 
 
 def _confirm(question: str, yes: bool) -> None:
@@ -210,6 +213,8 @@ def install(
     with _reporter(0, o.colors_enabled(no_color), lines=table) as notify:
         result = usecase.install(req, client, lambda q: _confirm(q, yes), notify, precheck=gate)
     report = result.report
+    for text in result.notes:
+        note(text)
     if not result.objects:
         if table:
             emit("the configuration installs nothing\n")

@@ -198,6 +198,18 @@ class InstallConfig:
     spec: Tree
 
     @property
+    def untranslated(self) -> list[str]:
+        """IstioOperator fields meshctl does not translate into chart values (they have no effect)."""
+        out: list[str] = []
+        for name, comp in sorted((self.spec.get("components") or {}).items()):
+            items = comp if isinstance(comp, list) else [comp]
+            allowed = {"name", "enabled", "label"} if name in GATEWAYS else {"enabled"}
+            for index, item in enumerate(items):
+                where = f"components.{name}[{index}]" if name in GATEWAYS else f"components.{name}"
+                out += [f"{where}.{key}" for key in sorted(set(item or {}) - allowed)]
+        return out
+
+    @property
     def profile(self) -> str:
         """The selected profile."""
         return str(self.spec.get("profile") or "default")

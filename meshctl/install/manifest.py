@@ -42,6 +42,7 @@ class Rendered:
     objects: list[Obj]
     component_of: dict[tuple[str, str, str, str], str]
     releases: list[ChartRelease]
+    notes: list[str]
 
 
 def sort_key(obj: Obj) -> tuple[int, str, str, str]:
@@ -77,7 +78,9 @@ def render_config(cfg: InstallConfig, charts: ChartSet) -> Rendered:
             if key not in unique:
                 unique[key] = obj
                 component_of[key] = rel.component
-    return Rendered(sorted(unique.values(), key=sort_key), component_of, plan)
+    notes = [f"{path} is not translated for Istio's charts and has no effect; set the charts' values instead"
+             for path in cfg.untranslated]
+    return Rendered(sorted(unique.values(), key=sort_key), component_of, plan, notes)
 
 
 def render_objects(profile: str = "default", set_values: Sequence[str] = (), charts_dir: Path | None = None,

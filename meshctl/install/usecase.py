@@ -58,6 +58,7 @@ class InstallResult:
     pruned: list[Obj] = field(default_factory=list)
     namespace_created: bool = False
     ready: bool = False
+    notes: list[str] = field(default_factory=list)
 
 
 def configure(req: InstallRequest) -> InstallConfig:
@@ -89,7 +90,7 @@ def install(req: InstallRequest, client: Client, confirm: Confirm, notify: Notif
     """Render, decide per object, record, apply (CRDs first), prune, record again, wait."""
     cfg = configure(req)
     rendered = render_config(cfg, charts_of(req))
-    result = InstallResult(cfg, rendered.objects)
+    result = InstallResult(cfg, rendered.objects, notes=rendered.notes)
     if not rendered.objects:
         return result
     if precheck is not None:

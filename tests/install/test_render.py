@@ -231,3 +231,10 @@ def test_the_helm_binary_is_used_without_the_sdk(run_cli: Any, charts: Path, tmp
     engine._render_cached.cache_clear()
     res = run_cli("manifest", "generate", "--charts", str(charts))
     assert res.exit_code == 65 and "Error: chart broken" in res.stderr and res.stderr.count("\n") == 1
+
+
+def test_untranslated_istio_operator_fields_are_named(run_cli: Any, charts: Path) -> None:
+    res = run_cli("manifest", "generate", "--charts", str(charts), "--set", "components.pilot.k8s.replicaCount=2")
+    assert res.exit_code == 0
+    assert res.stderr == ("components.pilot.k8s is not translated for Istio's charts and has no effect; "
+                          "set the charts' values instead\n")
