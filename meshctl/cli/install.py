@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from meshctl import ISTIO_VERSION
 from meshctl.cli import options as o
 from meshctl.cli.output import emit, note
 from meshctl.errors import ExitCode, MeshctlError, UsageError
@@ -33,9 +34,12 @@ Revision = Annotated[str | None, typer.Option("--revision", "-r", help="Control-
                                               "value).")]
 Charts = Annotated[str | None, typer.Option("--charts", help="A directory of Istio's charts (folders or .tgz, "
                                             "e.g. an Istio release's manifests/charts); no download.")]
-ChartVersion = Annotated[str, typer.Option("--version", help="Istio release whose charts are downloaded (once, "
-                                           "into $XDG_CACHE_HOME/meshctl/charts/) when --charts is not given.")]
-Repo = Annotated[str, typer.Option("--repo", help="The Helm repository to download charts from.")]
+ChartVersion = Annotated[str, typer.Option("--version", help="Istio release whose charts are used when --charts is "
+                                           f"not given (default {ISTIO_VERSION}), downloaded once into "
+                                           "$XDG_CACHE_HOME/meshctl/charts/<version>/.", show_default=False)]
+Repo = Annotated[str, typer.Option("--repo", help="The Helm repository charts are downloaded from (default: "
+                                   "Istio's, https://istio-release.storage.googleapis.com/charts).",
+                                   show_default=False)]
 Yes = Annotated[bool, typer.Option("--skip-confirmation", "-y", help="Do not ask for confirmation.")]
 
 

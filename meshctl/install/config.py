@@ -306,6 +306,6 @@ def build_config(profile: str | None = None, overlay_files: Sequence[str] = (), 
         set_path(spec, path if head in SPEC_KEYS else f"values.{path}", value)
     spec["profile"] = name
     if revision is not None:
-        spec["revision"] = revision
+        spec["revision"] = "" if revision == "default" else revision  # the default revision has no name
     validate(merged, "--set" if parsed else "configuration")
     return InstallConfig(spec=spec)

@@ -96,3 +96,7 @@ def test_revision_and_helm_values() -> None:
 def test_bad_set_is_a_usage_error() -> None:
     with pytest.raises(UsageError):
         build_config(sets=["novalue"])
+
+
+def test_revision_default_is_the_unnamed_revision() -> None:
+    assert build_config(revision="default").release == build_config().release == "istio"
