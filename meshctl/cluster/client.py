@@ -49,7 +49,10 @@ class ClusterClient:
                  policy: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep,
                  cache: DiscoveryCache | None = None) -> None:
         self.resolved = resolved
-        self.deadline = Deadline(timeout)
+        from meshctl.env import current
+
+        # counted from the start of the run (as the command's own deadline), not from this client's creation
+        self.deadline = Deadline(timeout, start=current().deadline.start)
         self.policy = policy or RetryPolicy()
         self._api = api
         self._sleep = sleep

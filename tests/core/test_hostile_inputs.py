@@ -449,3 +449,44 @@ def test_no_color_and_debug_leave_the_process_environment_alone(run_cli, monkeyp
     assert seen["no_color"] is True and seen["debug"] is True and seen["color"] is False
     environ = seen["environ"]
     assert isinstance(environ, dict) and "NO_COLOR" not in environ and "MESHCTL_DEBUG" not in environ
+
+
+def test_docs_limits_states_the_defaults_the_code_has() -> None:
+    """docs/limits.md is the one place that states the limits: it must say what the code does."""
+    import re
+
+    import typer
+
+    from meshctl.cli.app import COMMANDS, build_command
+    from meshctl.deadline import DEFAULT_SECONDS
+    from meshctl.env import Limits
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "limits.md").read_text(encoding="utf-8")
+    limits = Limits()
+    assert limits.max_input_size == 1 << 30 and "| 1 GiB |" in text
+    assert f"| {limits.max_depth} levels |" in text
+    assert f"| {limits.max_alias_nodes:,} |" in text and f"more than {limits.max_alias_nodes} nodes" in text
+    assert f"| {limits.max_int_digits:,} (Python's own limit) |" in text
+    stated: dict[str, float] = {}  # first word of a command -> the default the table gives it
+    for row in re.finditer(r"^\| (.+?) \| (\d+) s \|$", text, re.M):
+        stated.update({name: float(row.group(2)) for name in re.findall(r"`([a-z-]+)", row.group(1))})
+    assert stated.pop("version") == stated.pop("completion") == DEFAULT_SECONDS
+
+    def defaults(cmd, path: str):  # type: ignore[no-untyped-def]
+        if hasattr(cmd, "list_commands"):
+            ctx = typer.Context(cmd)
+            subs = [cmd.get_command(ctx, n) for n in cmd.list_commands(ctx)]
+            if any(subs):
+                for sub in subs:
+                    if sub is not None and not sub.hidden:
+                        yield from defaults(sub, path)
+                return
+        found = [p.default for p in cmd.params if p.name == "timeout"]
+        yield path, (found[0] if found else DEFAULT_SECONDS)
+
+    for name, entry in COMMANDS.items():
+        if entry.hidden or name in ("version", "completion"):
+            continue
+        for path, seconds in defaults(build_command(name), name):
+            said = stated.get(path.split()[0])
+            assert said == seconds, f"docs/limits.md says {said} s for {path}, the code {seconds}"
