@@ -165,6 +165,16 @@ class Pod:
         return str(ctx.get("runAsUser") or "1337")
 
     @property
+    def user_proxy_uid(self) -> str:
+        """The user's ``runAsUser`` on istio-proxy ("" when unset): Istio's ``.ProxyUID``."""
+        return str((self.user_proxy.get("securityContext") or {}).get("runAsUser") or "")
+
+    @property
+    def user_proxy_gid(self) -> str:
+        """The user's ``runAsGroup`` on istio-proxy ("" when unset): Istio's ``.ProxyGID``."""
+        return str((self.user_proxy.get("securityContext") or {}).get("runAsGroup") or "")
+
+    @property
     def proxy_gid(self) -> str:
         """The proxy's group: the user's ``runAsGroup`` on istio-proxy, else 1337."""
         ctx = self.user_proxy.get("securityContext") or {}

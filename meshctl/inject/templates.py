@@ -1,9 +1,9 @@
 """Injection templates, chosen by ``inject.istio.io/templates``: sidecar, gateway, grpc-agent, grpc-simple.
 
 Each template is a function from the pod to a pod fragment that is strategically merged
-over it. Templates from the values (``sidecarInjectorWebhook.templates``) are applied
-when they are plain pod YAML; one written with Go template actions cannot be applied by
-meshctl, and saying so is an error rather than an injection without it.
+over it. Templates from the values (``sidecarInjectorWebhook.templates``) are rendered by
+:mod:`meshctl.inject.gotemplate` (a subset of Go's text/template) and applied the same way;
+one that uses what the subset lacks is an error that says so, never an injection without it.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import yaml
+
 from meshctl.errors import InputError
 from meshctl.inject import annotations as a
-from meshctl.inject import volumes
+from meshctl.inject import gotemplate, volumes
 from meshctl.inject.podspec import (
     Pod,
     app_containers,
@@ -196,25 +198,42 @@ def names(annotations: Obj, values: Any) -> list[str]:
     return out
 
 
-def _custom(name: str, values: Any) -> Obj | None:
-    custom = values.value("sidecarInjectorWebhook.templates", {}) or {}
+def template_data(pod: Pod) -> Obj:
+    """What an injection template sees, by the field names of Istio's template data."""
+    return {
+        "ObjectMeta": pod.meta, "Spec": pod.spec, "Values": pod.values.helm, "MeshConfig": pod.values.mesh,
+        "ProxyConfig": pod.proxy, "Revision": pod.values.revision, "NativeSidecars": pod.native,
+        "TypeMeta": {"APIVersion": pod.workload.api_version, "Kind": pod.workload.kind},
+        "DeploymentMeta": {"Name": pod.workload.name, "Namespace": pod.namespace},
+        "ProxyImage": pod.image, "ProxyInitImage": pod.values.init_image,
+        "ProxyUID": pod.user_proxy_uid, "ProxyGID": pod.user_proxy_gid,
+        "InboundTrafficPolicyMode": str((pod.values.mesh.get("inboundTrafficPolicy") or {}).get("mode", "")).lower(),
+    }
+
+
+def _custom(name: str, pod: Pod) -> Obj | None:
+    custom = pod.values.value("sidecarInjectorWebhook.templates", {}) or {}
     text = custom.get(name) if isinstance(custom, dict) else None
     if text is None:
         return None
+    where = f"injection template {name!r} (sidecarInjectorWebhook.templates in the values)"
     if "{{" in str(text):
-        raise InputError(f"injection template {name!r} (from sidecarInjectorWebhook.templates in the values) uses "
-                         "Go template actions, which meshctl cannot apply; inject with istiod instead")
-    from meshctl.sources.loading import parse_value
-
-    data = parse_value(str(text), f"injection template {name!r} from the values") or {}
+        try:
+            text = gotemplate.render(str(text), template_data(pod))
+        except gotemplate.TemplateError as exc:
+            raise InputError(f"{where} cannot be applied by meshctl: {exc}") from None
+    try:
+        data = yaml.safe_load(str(text)) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"{where} is not valid YAML once rendered: {exc}") from None
     if not isinstance(data, dict):
-        raise InputError(f"injection template {name!r} from the values is not a pod fragment")
+        raise InputError(f"{where} is not a pod fragment")
     return data
 
 
 def fragment(name: str, pod: Pod) -> Obj:
     """The fragment of one named template (built in, or a plain YAML one from the values)."""
-    custom = _custom(name, pod.values)
+    custom = _custom(name, pod)
     if custom is not None:
         return custom
     builder = BUILTIN.get(name)

@@ -113,11 +113,17 @@ def test_templates_gateway_grpc_agent_and_errors(run_cli: Any, tmp_path: Path) -
     assert unknown.exit_code == 65 and "unknown injection template 'nope'" in unknown.stderr
     values = tmp_path / "values.yaml"
     values.write_text(yaml.safe_dump({"sidecarInjectorWebhook": {"templates": {
-        "custom": "spec:\n  containers:\n  {{ range .Spec.Containers }}- name: {{ .Name }}\n  {{ end }}",
+        "custom": "spec:\n  containers:\n  {{- range $c := .Spec.Containers }}\n  - name: {{ $c.Name }}\n"
+                  "    env: [{name: NS, value: {{ valueOrDefault $.DeploymentMeta.Namespace `none` | quote }}}]\n"
+                  "  {{- end }}\n",
+        "other": "{{ define \"x\" }}{{ end }}",
         "plain": "metadata:\n  labels:\n    extra: yes-please\n"}}}), encoding="utf-8")
-    refused = _run(run_cli, tmp_path, _pod({"inject.istio.io/templates": "custom"}), "--values", str(values))
+    custom = _inject(run_cli, tmp_path, _pod({"inject.istio.io/templates": "custom"}), "--values", str(values))
+    assert _env(_container(custom, "app"))["NS"] == "shop"
+    assert json.loads(custom["metadata"]["annotations"]["sidecar.istio.io/status"])["containers"] == ["app"]
+    refused = _run(run_cli, tmp_path, _pod({"inject.istio.io/templates": "other"}), "--values", str(values))
     assert refused.exit_code == 65
-    assert "'custom'" in refused.stderr and "Go template" in refused.stderr
+    assert "'other'" in refused.stderr and "cannot be applied by meshctl" in refused.stderr
     plain = _inject(run_cli, tmp_path, _pod({"inject.istio.io/templates": "sidecar,plain"}), "--values", str(values))
     assert plain["metadata"]["labels"]["extra"] == "yes-please"
     assert _container(plain, "istio-proxy")

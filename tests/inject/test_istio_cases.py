@@ -17,10 +17,6 @@ from tests.conftest import SHARED_ISTIO
 from tests.inject.istio_compare import comparable, differences
 
 CASES_DIR = SHARED_ISTIO / "inject" / "cases"
-#: Cases meshctl knowingly does not reproduce, with the reason (strict: they fail today).
-KNOWN_GAPS = {
-    "custom-template.yaml.injected": "a values template written with Go template actions is refused, not applied",
-}
 
 
 def _cases() -> list[Any]:
@@ -28,10 +24,7 @@ def _cases() -> list[Any]:
     if not index.is_file():
         return [pytest.param(None, marks=pytest.mark.skip(reason=f"{CASES_DIR} is absent"), id="absent")]
     cases = json.loads(index.read_text(encoding="utf-8"))["cases"]
-    return [pytest.param(c, id=f"{c['dir']}-{c['name']}",
-                         marks=[pytest.mark.xfail(reason=KNOWN_GAPS[c["name"]], strict=True)]
-                         if c["name"] in KNOWN_GAPS else [])
-            for c in cases]
+    return [pytest.param(c, id=f"{c['dir']}-{c['name']}") for c in cases]
 
 
 def command(case: dict[str, Any], where: Path) -> list[str]:
