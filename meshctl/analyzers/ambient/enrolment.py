@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from meshctl.analysis.selectors import (
     INJECTION_LABEL,
     PROXY_CONTAINER,
     REVISION_LABEL,
+    LabelIndex,
     label_selector_matches,
     pod_inject_setting,
 )
@@ -125,6 +127,13 @@ class Mesh:
         self.pods: dict[str, list[Resource]] = {}
         for pod in pods:
             self.pods.setdefault(pod.namespace or "", []).append(pod)
+        self._indexes: dict[str, LabelIndex] = {}
+        self._in_ambient: dict[tuple[str, str, str], bool] = {}
+
+    def any_ambient(self) -> bool:
+        """Whether anything is enrolled in ambient mode at all (a quick exit for sidecar-only meshes)."""
+        return any(namespace_labelled_ambient(ns) for ns in self.namespaces.values()) or any(
+            pod_enrolled(p, None) for group in self.pods.values() for p in group)
 
     def namespace(self, name: str | None) -> Resource | None:
         """A Namespace by name."""
@@ -134,9 +143,17 @@ class Mesh:
         """The Gateway a binding names, if it exists."""
         return self.gateways.get((use.namespace, use.name)) if use else None
 
-    def selected_pods(self, namespace: str | None, selector: Mapping[str, object] | None) -> list[Resource]:
-        """Pods of a namespace matching a LabelSelector (None selects all)."""
-        return [p for p in self.pods.get(namespace or "", []) if label_selector_matches(selector, p.labels)]
+    def selected_pods(self, namespace: str | None, selector: Mapping[str, Any] | None) -> list[Resource]:
+        """Pods of a namespace matching a LabelSelector (None selects all); matchLabels through an index."""
+        pods = self.pods.get(namespace or "", [])
+        if selector is None or not pods:
+            return list(pods)
+        if set(selector) <= {"matchLabels"}:
+            index = self._indexes.get(namespace or "")
+            if index is None:
+                index = self._indexes[namespace or ""] = LabelIndex(pods)
+            return index.select(selector.get("matchLabels"))
+        return [p for p in pods if label_selector_matches(selector, p.labels)]
 
     def enrolled(self, pods: Iterable[Resource]) -> list[Resource]:
         """The pods that ztunnel captures."""
@@ -145,12 +162,14 @@ class Mesh:
     def service_in_ambient(self, service: Resource) -> bool:
         """Whether a Service's traffic goes through ztunnel: its pods are enrolled, or (no pods known)
         its namespace is labelled for ambient."""
-        selector = service.spec.get("selector")
-        pods = self.selected_pods(service.namespace, {"matchLabels": selector}) if isinstance(selector, dict) \
-            and selector else []
-        if pods:
-            return bool(self.enrolled(pods))
-        return namespace_labelled_ambient(self.namespace(service.namespace))
+        key = (service.key, service.namespace or "", service.name)
+        if key not in self._in_ambient:
+            selector = service.spec.get("selector")
+            pods = self.selected_pods(service.namespace, {"matchLabels": selector}) \
+                if isinstance(selector, dict) and selector else []
+            self._in_ambient[key] = bool(self.enrolled(pods)) if pods else \
+                namespace_labelled_ambient(self.namespace(service.namespace))
+        return self._in_ambient[key]
 
     def service_waypoint(self, service: Resource) -> Resource | None:
         """The existing waypoint that serves a Service's traffic, if any."""

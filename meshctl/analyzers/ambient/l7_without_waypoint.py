@@ -27,6 +27,8 @@ class L7PolicyWithoutWaypointAnalyzer(Analyzer):
         """Check bound policies, then VirtualServices, DestinationRules and Service-attached routes."""
         mesh = Mesh(ctx.resources.of_kind("Namespace"), ctx.resources.of_kind("KubernetesGateway"),
                     ctx.resources.of_kind("Pod"))
+        if not mesh.any_ambient():
+            return
         root = str(ctx.mesh_config.get("rootNamespace") or ctx.env.istio_namespace)
         for kind in (*POLICY_KINDS, *ROUTE_KINDS):
             for res in ctx.resources.of_kind(kind):
