@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 
 from meshctl.analysis.context import Environment
@@ -64,17 +63,15 @@ def summarize(snapshot: Snapshot, env: Environment, namespace: str | None = None
     return sorted(rows, key=lambda r: (r.namespace, r.workload, r.port))
 
 
-def render_summary(rows: list[MtlsRow], fmt: str) -> str:
-    """table (default), json or yaml."""
-    data = [asdict(r) for r in rows]
-    if fmt == "json":
-        return json.dumps(data, indent=2) + "\n"
-    if fmt == "yaml":
-        import yaml
+MTLS_COLUMNS = (("NAMESPACE", "namespace"), ("WORKLOAD", "workload"), ("PORT", "port"), ("MODE", "mode"),
+                ("POLICY", "policy"))
 
-        return yaml.safe_dump(data, sort_keys=False)
-    table = [["NAMESPACE", "WORKLOAD", "PORT", "MODE", "POLICY"],
-             *([r.namespace, r.workload, r.port, r.mode, r.policy] for r in rows)]
-    widths = [max(len(row[i]) for row in table) for i in range(4)]
-    return "".join("   ".join([*(c.ljust(w) for c, w in zip(row[:4], widths, strict=False)), row[4]]) + "\n"
-                   for row in table)
+
+def render_summary(rows: list[MtlsRow], fmt: str) -> str:
+    """table (default), json or yaml, through the one output layer."""
+    from meshctl.report.data import render_data, table
+
+    data = [asdict(r) for r in rows]
+    if fmt in ("json", "yaml"):
+        return render_data(data, fmt)
+    return table(data, MTLS_COLUMNS)
