@@ -101,6 +101,8 @@ install_plain_coercion()  # option values of plain types without typer's pydanti
 app = LazyGroup(
     name="meshctl",
     help="Administer an Istio service mesh: analyze, inject, precheck, proxy-config, install.",
+    epilog="Every command also accepts --no-color, --debug and --max-input-size SIZE (default 1Gi per input), "
+           "and has a deadline (--timeout, e.g. 30s or 5m). Limits: docs/limits.md.",
     no_args_is_help=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
