@@ -21,6 +21,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--fuzz-jobs", type=int, default=2, help="cases run at once (default 2)")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Long runs get time in proportion to their size (pytest-timeout's default is for one normal test)."""
+    cases = config.getoption("--fuzz-cases")
+    for item in items:
+        if item.nodeid.startswith("tests/fuzz/") and item.name == "test_the_contract_holds":
+            item.add_marker(pytest.mark.timeout(max(300, 3 * cases)))
+
+
 def record(line: str) -> None:
     """A line for the end-of-run summary."""
     _SUMMARY.append(line)
