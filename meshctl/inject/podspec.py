@@ -420,10 +420,26 @@ def _cni_annotations(pod: Pod, cfg: CaptureConfig) -> Obj:
                 "traffic.sidecar.istio.io/excludeInterfaces": cfg.exclude_interfaces}
     out.update({k: v for k, v in optional.items() if v})
     if pod.values.cni_provider == "multus":
-        current = str(pod.ann.get(MULTUS) or "").strip()
-        if "istio-cni" not in current:
-            out[MULTUS] = f"{current}, default/istio-cni" if current else "default/istio-cni"
+        out[MULTUS] = append_multus_network(str(pod.ann.get(MULTUS) or ""), "default/istio-cni")
     return out
+
+
+def append_multus_network(current: str, network: str) -> str:
+    """Multus' networks annotation with ``network`` added once (a flat list or a JSON list)."""
+    if not current:
+        return network
+    end = current.rfind("]")
+    if end != -1:
+        try:
+            items = json.loads(current)
+        except ValueError:
+            return current
+        if any(isinstance(i, dict) and i.get("name") == network for i in items if isinstance(items, list)):
+            return current
+        return current[:end] + f', {{"name": "{network}"}}' + current[end:]
+    if any(part.strip() == network for part in current.split(",")):
+        return current
+    return f"{current}, {network}"
 
 
 def sidecar_fragment(pod: Pod) -> Obj:

@@ -129,6 +129,9 @@ def _get(tree: dict[str, Any], dotted: str, default: Any) -> Any:
 
 def _resources(helm: dict[str, Any]) -> dict[str, Any]:
     """``global.proxy.resources`` over the chart's defaults; a null quantity removes it."""
+    proxy = (helm.get("global") or {}).get("proxy") if isinstance(helm.get("global"), dict) else None
+    if isinstance(proxy, dict) and "resources" in proxy and proxy["resources"] is None:
+        return {}
     given = _get(helm, "global.proxy.resources", None)
     if not isinstance(given, dict):
         return copy.deepcopy(DEFAULT_RESOURCES)

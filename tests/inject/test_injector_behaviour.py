@@ -176,3 +176,22 @@ def test_cni_writes_istio_validation_and_the_capture_annotations(run_cli: Any, t
     validation = _container(pod, "istio-validation")
     assert "--run-validation" in validation["args"] and "NET_ADMIN" not in json.dumps(validation)
     assert all(c["name"] != "istio-init" for c in pod["spec"].get("initContainers", []))
+
+
+@pytest.mark.parametrize(("current", "want"), [
+    ("", "default/istio-cni"),
+    ("macvlan, default/istio-cni", "macvlan, default/istio-cni"),
+    ('[{"name": "macvlan"}]', '[{"name": "macvlan"}, {"name": "default/istio-cni"}]'),
+    ('[{"name": "default/istio-cni"}]', '[{"name": "default/istio-cni"}]'),
+])
+def test_multus_networks_get_istio_cni_once(current: str, want: str) -> None:
+    from meshctl.inject.podspec import append_multus_network
+
+    assert append_multus_network(current, "default/istio-cni") == want
+
+
+def test_null_proxy_resources_in_values_give_no_resources(run_cli: Any, tmp_path: Path) -> None:
+    values = tmp_path / "values.yaml"
+    values.write_text("global:\n  proxy:\n    resources: null\n", encoding="utf-8")
+    pod = _inject(run_cli, tmp_path, _pod(), "--values", str(values))
+    assert not _container(pod, "istio-proxy").get("resources")
