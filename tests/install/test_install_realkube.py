@@ -244,3 +244,11 @@ def test_verify_install_needs_a_record_or_a_configuration_and_reports_leftovers(
     found = {(m["code"], m["origin"]) for m in json.loads(res.stdout)}
     assert ("MSH0704", f"Deployment {mesh.namespace}/istio-ingressgateway") in found
     assert all(code == "MSH0704" for code, _ in found)
+
+
+def test_install_names_the_workloads_not_ready_by_the_deadline(mesh: Any) -> None:
+    res = mesh.cli("install", "--charts", str(mesh_charts()), "--set", f"values.global.istioNamespace={mesh.namespace}",
+                   "--set", "components.ingressGateways[0].enabled=false", "-y", "--skip-precheck", "--timeout", "30")
+    assert res.exit_code == 1 and res.stderr.count("\n") == 1, res.stderr
+    assert f"not ready within 30s: Deployment {mesh.namespace}/istiod" in res.stderr
+    assert exists(mesh.kube, f"/api/v1/namespaces/{mesh.namespace}/secrets/meshctl-release-istio")
