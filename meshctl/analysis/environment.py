@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from meshctl.conventions.labels import PROXY_CONTAINER
 from meshctl.resource import Origin, Resource
 
 IGNORED_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease", "local-path-storage"})
@@ -32,7 +33,7 @@ def default_resources(mesh_config: dict[str, Any], istio_namespace: str) -> list
         "apiVersion": "v1", "kind": "Pod",
         "metadata": {"name": "istio-ingressgateway-dummypod", "namespace": istio_namespace,
                      "labels": dict(INGRESS_LABELS)},
-        "spec": {"containers": [{"name": "istio-proxy", "image": "proxyv2"}]},
+        "spec": {"containers": [{"name": PROXY_CONTAINER, "image": "proxyv2"}]},
     }
     ports = [("http2", 80), ("https", 443), ("tcp", 31400), ("tls", 15443)]
     service = {

@@ -6,11 +6,11 @@ from typing import Any
 
 from meshctl.analysis.context import Context
 from meshctl.analysis.registry import Analyzer, register
-from meshctl.analysis.selectors import pod_spec
+from meshctl.analysis.selectors import PROXY_CONTAINER, pod_spec
 from meshctl.resource import Resource
 
 PROXY_UID = 1337
-EXEMPT_CONTAINERS = frozenset({"istio-proxy", "istio-operator"})
+EXEMPT_CONTAINERS = frozenset({PROXY_CONTAINER, "istio-operator"})
 
 
 def is_control_plane(res: Resource) -> bool:
