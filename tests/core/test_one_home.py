@@ -32,11 +32,9 @@ def _trees() -> Iterator[tuple[str, ast.Module]]:
 
 
 def _declares_output(tree: ast.Module) -> bool:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "Option":
-            if {"-o", "--output"} & {a.value for a in node.args if isinstance(a, ast.Constant)}:
-                return True
-    return False
+    return any(isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "Option"
+               and {"-o", "--output"} & {a.value for a in node.args if isinstance(a, ast.Constant)}
+               for node in ast.walk(tree))
 
 
 def _spells_labels(tree: ast.Module) -> set[str]:
