@@ -79,6 +79,14 @@ def pod_enrolled(pod: Resource, namespace: Resource | None) -> bool:
     return not injecting or pod_inject_setting(pod) == "false"
 
 
+def template_enrolled(workload: Resource, namespace: Resource | None) -> bool:
+    """Whether a Deployment-like workload's pods will be captured by ztunnel (its pod template as a pod)."""
+    template = workload.spec.get("template") or {}
+    pod = Resource.from_dict({"apiVersion": "v1", "kind": "Pod", "metadata": {
+        **(template.get("metadata") or {}), "namespace": workload.namespace}, "spec": template.get("spec") or {}})
+    return pod_enrolled(pod, namespace)
+
+
 def is_waypoint(gateway: Resource) -> bool:
     """Whether a Gateway API Gateway is an Istio waypoint."""
     return gateway.spec.get("gatewayClassName") == WAYPOINT_CLASS

@@ -13,6 +13,7 @@ from meshctl.analysis.selectors import (
     namespace_labels,
     template_labels,
 )
+from meshctl.analyzers.ambient.enrolment import template_enrolled
 from meshctl.resource import Resource
 
 MANAGED_LABEL = "gateway.istio.io/managed"
@@ -77,13 +78,15 @@ class MultiServiceAnalyzer(Analyzer):
 
     def analyze(self, ctx: Context) -> None:
         """Compare, per mesh Deployment, the ports of every Service that selects it."""
-        namespaces = namespace_labels(ctx.resources.of_kind("Namespace"))
+        namespace_objects = {ns.name: ns for ns in ctx.resources.of_kind("Namespace")}
+        namespaces = namespace_labels(namespace_objects.values())
         services = index_by_selector_pair(ctx.resources.of_kind("Service"))
         for dep in ctx.resources.of_kind("Deployment"):
             if dep.labels.get(MANAGED_LABEL) == WAYPOINT_CONTROLLER:
                 continue
-            if not deployment_in_mesh(dep, namespaces):
-                continue
+            if not deployment_in_mesh(dep, namespaces) and \
+                    not template_enrolled(dep, namespace_objects.get(dep.namespace or "")):
+                continue  # in the mesh with a sidecar, or through ztunnel in ambient mode
             selected = matching_services(dep, services)
             self._check_protocols(ctx, dep, selected)
             self._check_target_ports(ctx, dep, selected)
