@@ -17,7 +17,10 @@ complete -c meshctl -n '__fish_use_subcommand' -f -a verify-install
 complete -c meshctl -n '__fish_use_subcommand' -f -a version
 complete -c meshctl -n '__fish_use_subcommand' -f -a zc
 complete -c meshctl -n '__fish_use_subcommand' -f -a ztunnel-config
+complete -c meshctl -n '__fish_use_subcommand' -l debug
 complete -c meshctl -n '__fish_use_subcommand' -l help
+complete -c meshctl -n '__fish_use_subcommand' -l max-input-size
+complete -c meshctl -n '__fish_use_subcommand' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l all-namespaces
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l allow-partial
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l analyzer
@@ -32,6 +35,7 @@ complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l istio-version
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l istioNamespace
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l kubeconfig
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l list-analyzers
+complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l mesh-config
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l mesh-networks
 complete -c meshctl -n '__fish_seen_subcommand_from analyze' -l meshConfigFile
@@ -60,7 +64,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l failure-thr
 complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l filename
 complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l selector
 complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -l timeout
@@ -68,14 +74,19 @@ complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -s f
 complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -s l
 complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -s n
 complete -c meshctl -n '__fish_seen_subcommand_from check-inject' -s o
+complete -c meshctl -n '__fish_seen_subcommand_from completion' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from completion' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from completion' -l max-input-size
+complete -c meshctl -n '__fish_seen_subcommand_from completion' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from describe' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from describe' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from describe' -l filename
 complete -c meshctl -n '__fish_seen_subcommand_from describe' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from describe' -l istioNamespace
 complete -c meshctl -n '__fish_seen_subcommand_from describe' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from describe' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from describe' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from describe' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from describe' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from describe' -l timeout
 complete -c meshctl -n '__fish_seen_subcommand_from describe' -s f
@@ -86,13 +97,18 @@ complete -c meshctl -n '__fish_seen_subcommand_from inject' -f -a disable
 complete -c meshctl -n '__fish_seen_subcommand_from inject' -f -a enable
 complete -c meshctl -n '__fish_seen_subcommand_from inject' -f -a iptables
 complete -c meshctl -n '__fish_seen_subcommand_from inject' -f -a status
+complete -c meshctl -n '__fish_seen_subcommand_from inject' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from inject' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from inject' -l max-input-size
+complete -c meshctl -n '__fish_seen_subcommand_from inject' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l dry-run
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -l timeout
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from disable' -s n
@@ -102,7 +118,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcomma
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l dry-run
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l revision
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from enable' -l timeout
@@ -118,9 +136,11 @@ complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcomma
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l injection-config
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l istioNamespace
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l mesh-config
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l meshConfigFile
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l no-use-kube
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l timeout
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from iptables' -l use-kube
@@ -134,7 +154,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcomma
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -l timeout
 complete -c meshctl -n '__fish_seen_subcommand_from inject; __fish_seen_subcommand_from status' -s A
@@ -148,6 +170,7 @@ complete -c meshctl -n '__fish_seen_subcommand_from install' -l filename
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l force
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from install' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l no-wait
 complete -c meshctl -n '__fish_seen_subcommand_from install' -l output
@@ -175,9 +198,11 @@ complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l injectConfig
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l injection-config
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l istioNamespace
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l mesh-config
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l meshConfigFile
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l native-sidecar
+complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l no-use-kube
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -l output-file
@@ -191,11 +216,16 @@ complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -s i
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -s o
 complete -c meshctl -n '__fish_seen_subcommand_from kube-inject' -s r
 complete -c meshctl -n '__fish_seen_subcommand_from manifest' -f -a generate
+complete -c meshctl -n '__fish_seen_subcommand_from manifest' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from manifest' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from manifest' -l max-input-size
+complete -c meshctl -n '__fish_seen_subcommand_from manifest' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l charts
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l filename
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l max-input-size
+complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l profile
 complete -c meshctl -n '__fish_seen_subcommand_from manifest; __fish_seen_subcommand_from generate' -l repo
@@ -229,14 +259,19 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a routes
 complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a s
 complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a secret
 complete -c meshctl -n '__fish_seen_subcommand_from pc' -f -a secrets
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from pc' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -l max-input-size
+complete -c meshctl -n '__fish_seen_subcommand_from pc' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l admin-url
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from all' -l timeout
@@ -250,7 +285,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from b' -l timeout
@@ -263,7 +300,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from bootstrap' -l timeout
@@ -278,7 +317,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l fqdn
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from c' -l proxy-admin-port
@@ -295,7 +336,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l fqdn
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from cluster' -l proxy-admin-port
@@ -312,7 +355,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l fqdn
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from clusters' -l proxy-admin-port
@@ -325,7 +370,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from diff' -l timeout
@@ -338,7 +385,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l include-eds
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from dump' -l timeout
@@ -352,7 +401,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ecds' -l timeout
@@ -368,7 +419,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoint' -l proxy-admin-port
@@ -386,7 +439,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from endpoints' -l proxy-admin-port
@@ -404,7 +459,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from ep' -l proxy-admin-port
@@ -420,7 +477,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from l' -l proxy-admin-port
@@ -436,7 +495,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listener' -l proxy-admin-port
@@ -452,7 +513,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from listeners' -l proxy-admin-port
@@ -467,8 +530,10 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l name
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from r' -l timeout
@@ -481,8 +546,10 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l name
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from route' -l timeout
@@ -495,8 +562,10 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l name
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from routes' -l timeout
@@ -509,7 +578,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from s' -l timeout
@@ -522,7 +593,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secret' -l timeout
@@ -535,7 +608,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from pc; __fish_seen_subcommand_from secrets' -l timeout
@@ -554,6 +629,7 @@ complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l ignore-unknown
 complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l istioNamespace
 complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l kubeconfig
 complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l list
+complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from precheck' -l output-threshold
@@ -592,14 +668,19 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a routes
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a s
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a secret
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -f -a secrets
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -l max-input-size
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l admin-url
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l context
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from all' -l timeout
@@ -613,7 +694,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from b' -l timeout
@@ -626,7 +709,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from bootstrap' -l timeout
@@ -641,7 +726,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l fqdn
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from c' -l proxy-admin-port
@@ -658,7 +745,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l fqdn
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from cluster' -l proxy-admin-port
@@ -675,7 +764,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l fqdn
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from clusters' -l proxy-admin-port
@@ -688,7 +779,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from diff' -l timeout
@@ -701,7 +794,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l include-eds
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from dump' -l timeout
@@ -715,7 +810,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ecds' -l timeout
@@ -731,7 +828,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoint' -l proxy-admin-port
@@ -749,7 +848,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from endpoints' -l proxy-admin-port
@@ -767,7 +868,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from ep' -l proxy-admin-port
@@ -783,7 +886,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from l' -l proxy-admin-port
@@ -799,7 +904,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listener' -l proxy-admin-port
@@ -815,7 +922,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from listeners' -l proxy-admin-port
@@ -830,8 +939,10 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l name
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from r' -l timeout
@@ -844,8 +955,10 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l name
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from route' -l timeout
@@ -858,8 +971,10 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l name
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from routes' -l timeout
@@ -872,7 +987,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from s' -l timeout
@@ -885,7 +1002,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secret' -l timeout
@@ -898,7 +1017,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_su
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-config; __fish_seen_subcommand_from secrets' -l timeout
@@ -913,7 +1034,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l istioNamesp
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l istiod-file
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l istiod-url
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from proxy-status' -l timeout
@@ -929,7 +1052,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from ps' -l istioNamespace
 complete -c meshctl -n '__fish_seen_subcommand_from ps' -l istiod-file
 complete -c meshctl -n '__fish_seen_subcommand_from ps' -l istiod-url
 complete -c meshctl -n '__fish_seen_subcommand_from ps' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ps' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from ps' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ps' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from ps' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from ps' -l proxy-admin-port
 complete -c meshctl -n '__fish_seen_subcommand_from ps' -l timeout
@@ -943,6 +1068,8 @@ complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l dry-run
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l istioNamespace
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l max-input-size
+complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l purge
 complete -c meshctl -n '__fish_seen_subcommand_from uninstall' -l revision
@@ -961,6 +1088,8 @@ complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l filename
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l istioNamespace
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l max-input-size
+complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l profile
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -l repo
@@ -976,7 +1105,10 @@ complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -s p
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -s r
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -s s
 complete -c meshctl -n '__fish_seen_subcommand_from verify-install' -s v
+complete -c meshctl -n '__fish_seen_subcommand_from version' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from version' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from version' -l max-input-size
+complete -c meshctl -n '__fish_seen_subcommand_from version' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from version' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from version' -l short
 complete -c meshctl -n '__fish_seen_subcommand_from version' -s o
@@ -994,7 +1126,10 @@ complete -c meshctl -n '__fish_seen_subcommand_from zc' -f -a services
 complete -c meshctl -n '__fish_seen_subcommand_from zc' -f -a w
 complete -c meshctl -n '__fish_seen_subcommand_from zc' -f -a workload
 complete -c meshctl -n '__fish_seen_subcommand_from zc' -f -a workloads
+complete -c meshctl -n '__fish_seen_subcommand_from zc' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from zc' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from zc' -l max-input-size
+complete -c meshctl -n '__fish_seen_subcommand_from zc' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l address
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l admin-url
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l context
@@ -1002,7 +1137,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from all' -l proxy-admin-port
@@ -1018,7 +1155,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from c' -l proxy-admin-port
@@ -1034,7 +1173,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificate' -l proxy-admin-port
@@ -1050,7 +1191,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certificates' -l proxy-admin-port
@@ -1066,7 +1209,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from certs' -l proxy-admin-port
@@ -1082,7 +1227,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from p' -l proxy-admin-port
@@ -1098,7 +1245,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policies' -l proxy-admin-port
@@ -1114,7 +1263,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from policy' -l proxy-admin-port
@@ -1130,7 +1281,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from s' -l proxy-admin-port
@@ -1146,7 +1299,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from service' -l proxy-admin-port
@@ -1162,7 +1317,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from services' -l proxy-admin-port
@@ -1178,7 +1335,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from w' -l proxy-admin-port
@@ -1194,7 +1353,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workload' -l proxy-admin-port
@@ -1210,7 +1371,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_f
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from zc; __fish_seen_subcommand_from workloads' -l proxy-admin-port
@@ -1233,7 +1396,10 @@ complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -f -a servic
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -f -a w
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -f -a workload
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -f -a workloads
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -l debug
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -l help
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -l max-input-size
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l address
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l admin-url
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l context
@@ -1241,7 +1407,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from all' -l proxy-admin-port
@@ -1257,7 +1425,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from c' -l proxy-admin-port
@@ -1273,7 +1443,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificate' -l proxy-admin-port
@@ -1289,7 +1461,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certificates' -l proxy-admin-port
@@ -1305,7 +1479,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from certs' -l proxy-admin-port
@@ -1321,7 +1497,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from p' -l proxy-admin-port
@@ -1337,7 +1515,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policies' -l proxy-admin-port
@@ -1353,7 +1533,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from policy' -l proxy-admin-port
@@ -1369,7 +1551,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from s' -l proxy-admin-port
@@ -1385,7 +1569,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from service' -l proxy-admin-port
@@ -1401,7 +1587,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from services' -l proxy-admin-port
@@ -1417,7 +1605,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from w' -l proxy-admin-port
@@ -1433,7 +1623,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workload' -l proxy-admin-port
@@ -1449,7 +1641,9 @@ complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l file
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l help
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l kubeconfig
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l max-input-size
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l namespace
+complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l no-color
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l node
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l output
 complete -c meshctl -n '__fish_seen_subcommand_from ztunnel-config; __fish_seen_subcommand_from workloads' -l proxy-admin-port

@@ -29,11 +29,18 @@ def _subcommands(cmd: Any) -> dict[str, Any]:
     return {name: cmd.get_command(ctx, name) for name in cmd.list_commands(ctx)}
 
 
+def _global_flags() -> set[str]:
+    """Flags every command accepts wherever they appear (taken out of argv before click parses it)."""
+    from meshctl.cli.app import GLOBAL_FLAGS, GLOBAL_VALUE_FLAGS
+
+    return {*GLOBAL_FLAGS, *GLOBAL_VALUE_FLAGS}
+
+
 def _walk(cmd: Any, path: tuple[str, ...]) -> list[CommandSpec]:
     subs = _subcommands(cmd)
     visible = tuple(sorted(subs))
     options = sorted({o for p in cmd.params if getattr(p, "opts", None) and not getattr(p, "hidden", False)
-                      for o in (*p.opts, *p.secondary_opts) if o.startswith("-")} | {"--help"})
+                      for o in (*p.opts, *p.secondary_opts) if o.startswith("-")} | {"--help"} | _global_flags())
     specs = [CommandSpec(path, visible, tuple(options))]
     for name in sorted(subs):
         specs.extend(_walk(subs[name], (*path, name)))
