@@ -70,7 +70,6 @@ def generate(
     repo: Repo = "",
     output: Annotated[str, typer.Option("--output", "-o", help="yaml or json.")] = "yaml",
     timeout: o.Timeout = 30.0,
-    debug: o.Debug = False,
 ) -> None:
     """Print Istio's charts as Helm renders them for the configuration (no cluster needed)."""
     from meshctl.install.manifest import FORMATS, render
@@ -191,8 +190,6 @@ def install(
     kubeconfig: o.Kubeconfig = None,
     context: o.Context = None,
     verbose: o.Verbose = False,
-    no_color: o.NoColor = False,
-    debug: o.Debug = False,
 ) -> None:
     """Install or upgrade: render Istio's charts, precheck, confirm, apply CRDs first, prune, record, wait."""
     if ctx.invoked_subcommand:
@@ -214,7 +211,7 @@ def install(
     cluster = o.cluster_options(kubeconfig, context, timeout, verbose)
     client = o.cluster_client(kubeconfig, context, timeout, verbose)
     gate = None if skip_precheck else (lambda cfg: _precheck(cfg, cluster))
-    with _reporter(0, o.colors_enabled(no_color), lines=table) as notify:
+    with _reporter(0, o.colors_enabled(), lines=table) as notify:
         result = usecase.install(req, client, lambda q: _confirm(q, yes), notify, precheck=gate)
     report = result.report
     for text in result.notes:
@@ -258,7 +255,6 @@ def verify_install(
     context: o.Context = None,
     timeout: o.Timeout = 30.0,
     verbose: o.Verbose = False,
-    debug: o.Debug = False,
 ) -> None:
     """Compare the cluster with the recorded install (or the configuration given): missing, drifted, unready."""
     from meshctl.analysis.result import Result, finalize
@@ -289,7 +285,6 @@ def uninstall(
     context: o.Context = None,
     timeout: o.Timeout = 120.0,
     verbose: o.Verbose = False,
-    debug: o.Debug = False,
 ) -> None:
     """Delete what the recorded install of a revision created, in reverse order; nothing else."""
     from meshctl.install import usecase
