@@ -18,9 +18,9 @@ from meshctl.errors import UsageError
 HEALTH_STATUSES = ("HEALTHY", "UNHEALTHY", "DRAINING", "TIMEOUT", "DEGRADED", "UNKNOWN")
 
 
-def _statuses(src: Source) -> Any:
-    """``/clusters?format=json`` of a live target; for ``-f``, the file as such (istioctl's clusters.json)
-    or, for a config dump, its EDS in that shape."""
+def _statuses(src: Source) -> tuple[Any, Any]:
+    """(``/clusters?format=json`` document, config dump or None): live, from the target; for ``-f``, the
+    file as such (istioctl's clusters.json) or, for a config dump, its EDS in that shape and the dump."""
     from meshctl.envoy.dump import from_document, parse_json
     from meshctl.envoy.fields import field
     from meshctl.envoy.views import eds_statuses
@@ -28,13 +28,14 @@ def _statuses(src: Source) -> Any:
     from meshctl.sources.envoy import read_text
 
     if src.target.live:
-        return read_clusters(src)[1]
+        return read_clusters(src)[1], None
     label = "stdin" if src.target.value == "-" else src.target.value
     doc = parse_json(read_text(src.target.value), label)
     if isinstance(doc, dict) and isinstance(field(doc, "cluster_statuses"), list):
-        return doc
+        return doc, None
     if isinstance(doc, dict) and isinstance(field(doc, "configs"), list):
-        return eds_statuses(from_document(doc, label))
+        dump = from_document(doc, label)
+        return eds_statuses(dump), dump
     raise InputError(f"{label} is neither Envoy's /clusters?format=json output nor a config dump")
 
 
@@ -93,15 +94,15 @@ def endpoints(
     src = source(opts)
     o.choice(status, HEALTH_STATUSES, "--status", ignore_case=True)
     flt = EndpointFilter(address, port, cluster, status)
-    statuses = _statuses(src)
+    statuses, dump = _statuses(src)
     if not compare_k8s:
-        emit(render(endpoints_view(statuses, flt), opts.output))
+        emit(render(endpoints_view(statuses, flt, dump), opts.output))
         return
     from meshctl.envoy.k8s_compare import differences
     from meshctl.errors import ExitCode, MeshctlError
 
     rows = _compare_k8s(src, statuses, flt)
-    view = View(rows, endpoints_view(statuses, flt).objects, table(rows, (*STATUS_COLUMNS, ("K8S", "k8s")), 5))
+    view = View(rows, [], table(rows, (*STATUS_COLUMNS, ("K8S", "k8s")), 5))
     emit(render(view, "rows-json" if opts.output == "json" else "rows-yaml" if opts.output == "yaml"
                 else opts.output))
     if differences(rows):

@@ -110,11 +110,16 @@ def ecds_view(dump: ConfigDump) -> View:
     return View(rows, _section_object(dump, "ecds"), table(rows, bootstrap.ECDS_COLUMNS, 5))
 
 
-def endpoints_view(statuses: Any, flt: endpoints.EndpointFilter) -> View:
-    """``pc endpoints`` from ``/clusters?format=json``: ClusterStatus objects (hosts filtered) under -o json."""
+def endpoints_view(statuses: Any, flt: endpoints.EndpointFilter, dump: ConfigDump | None = None) -> View:
+    """``pc endpoints`` from ``/clusters?format=json``: ClusterStatus objects (hosts filtered) under -o json;
+    read from a config dump (``dump``), the ClusterLoadAssignments of the clusters shown."""
     rows, objects = endpoints.status_rows_and_objects(statuses, flt)
-    return View(rows, [redact(o, "envoy.admin.v3.ClusterStatus") for o in objects],
-                table(rows, endpoints.STATUS_COLUMNS, 5))
+    if dump is not None:
+        shown = list(dict.fromkeys(str(r["cluster"]) for r in rows))
+        objects = _resource_objects(dump, "endpoints", shown)
+    else:
+        objects = [redact(o, "envoy.admin.v3.ClusterStatus") for o in objects]
+    return View(rows, objects, table(rows, endpoints.STATUS_COLUMNS, 5))
 
 
 def eds_statuses(dump: ConfigDump) -> Any:

@@ -197,3 +197,10 @@ def test_a_live_envoy_without_ecds_has_an_empty_ecds_view(run_cli, envoy: Any) -
     assert res.exit_code == 0, res.stderr
     assert res.stdout.split() == ["NAME", "TYPE"]
     assert json.loads(run_cli("pc", "ecds", "--admin-url", envoy.admin_url, "-o", "json").stdout) == {}
+
+
+def test_endpoints_of_a_config_dump_are_its_cluster_load_assignments(run_cli, dumps: Path) -> None:
+    path = str(dumps / "waypoint-all" / "config_dump.json")
+    objects = _json(run_cli, "endpoints", "-f", path, "--cluster", "prometheus_stats", "-o", "json")
+    assert [o["cluster_name"] for o in objects] == ["prometheus_stats"]
+    assert "lb_endpoints" in objects[0]["endpoints"][0] and "@type" not in objects[0]
