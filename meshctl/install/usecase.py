@@ -102,13 +102,13 @@ def install(req: InstallRequest, client: Client, confirm: Confirm, notify: Notif
     wanted = {identity(o) for o in rendered.objects}
     stale = [_stub(r) for r in (previous.owned if previous else [])
              if r["kind"] not in ("Namespace", apply.CRD) and identity(_stub(r)) not in wanted]
-    confirm(f"Install profile {cfg.profile!r} (revision {cfg.rev_label}) into {cfg.namespace}: "
-            f"{sum(s.action != 'keep' for s in steps)} objects to apply, {len(stale)} to prune?")
     dry = req.server_dry_run
     create_ns = client.get("Namespace", cfg.namespace) is None
     if dry and create_ns:
         raise MeshctlError(f"--dry-run=server cannot check objects in namespace {cfg.namespace}, which does not "
                            "exist yet (install would create it); use --dry-run=client or create the namespace first")
+    confirm(f"Install profile {cfg.profile!r} (revision {cfg.rev_label}) into {cfg.namespace}: "
+            f"{sum(s.action != 'keep' for s in steps)} objects to apply, {len(stale)} to prune?")
     new_owned = [s.obj for s in steps if s.action == "create" or s.adopt]
     owned = _merge_refs(previous.owned if previous else [], rec.refs(new_owned))
     if create_ns:
