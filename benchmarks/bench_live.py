@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -138,14 +139,16 @@ def capture_list_bodies(kubeconfig: Path, cache_dir: Path, out_dir: Path) -> lis
     from meshctl.sources.live import load_live
 
     saved: list[Path] = []
+    lock = threading.Lock()
     real_send: Callable[..., Any] = client_module.send
 
     def recording_send(api: Any, req: Any, timeout: float) -> Any:
         resp = real_send(api, req, timeout)
         if req.query and any(k == "limit" for k, _ in req.query):
-            path = out_dir / f"body-{len(saved):04d}.json"
+            with lock:  # the live source runs reads in parallel
+                path = out_dir / f"body-{len(saved):04d}.json"
+                saved.append(path)
             path.write_bytes(resp.data)
-            saved.append(path)
         return resp
 
     client_module.send = recording_send
