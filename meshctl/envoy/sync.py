@@ -39,9 +39,13 @@ def xds_status(sent: str, acked: str) -> str:
     return STALE
 
 
-def _text(obj: dict[str, Any], key: str) -> str:
+def _text(obj: dict[str, Any], key: str, where: str = "/debug/syncz") -> str:
     value = obj.get(key)
-    return value if isinstance(value, str) else ""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError(f"{where}: {key} of proxy {obj.get('proxy')!r} is not a string")
+    return value
 
 
 def sync_rows(statuses: Sequence[tuple[str, str, Any]]) -> list[Row]:
@@ -49,22 +53,23 @@ def sync_rows(statuses: Sequence[tuple[str, str, Any]]) -> list[Row]:
     wrong shape."""
     rows: list[Row] = []
     for istiod, istiod_version, doc in statuses:
+        where = f"{istiod} /debug/syncz"
         if not isinstance(doc, list):
             raise InputError(f"{istiod} /debug/syncz is not a list of proxy sync states")
         for item in doc:
             if not isinstance(item, dict):
                 raise InputError(f"{istiod} /debug/syncz holds an entry that is not an object")
             row: Row = {
-                "proxy": _text(item, "proxy"),
-                "cluster": _text(item, "cluster_id"),
-                "type": _text(item, "proxy_type"),
+                "proxy": _text(item, "proxy", where),
+                "cluster": _text(item, "cluster_id", where),
+                "type": _text(item, "proxy_type", where),
                 "istiod": istiod,
                 "istiodVersion": istiod_version,
-                "version": _text(item, "istio_version") or _text(item, "proxy_version"),
+                "version": _text(item, "istio_version", where) or _text(item, "proxy_version", where),
             }
             nonces: dict[str, dict[str, str]] = {}
             for column, prefix in TYPES:
-                sent, acked = _text(item, f"{prefix}_sent"), _text(item, f"{prefix}_acked")
+                sent, acked = _text(item, f"{prefix}_sent", where), _text(item, f"{prefix}_acked", where)
                 row[column] = xds_status(sent, acked)
                 nonces[column] = {"sent": sent, "acked": acked}
             row["nonces"] = nonces

@@ -153,3 +153,10 @@ def test_pod_not_connected_to_istiod(run_cli, mesh: Any, istiod: FakeIstiod) -> 
     istiod.dumps.clear()
     res = run_cli("proxy-status", PROXY, "--kubeconfig", mesh.kubeconfig)
     assert res.exit_code == 1 and res.stderr.count("\n") == 1 and "no istiod has proxy" in res.stderr
+
+
+def test_a_nonce_that_is_not_a_string_is_65(run_cli, tmp_path: Path) -> None:
+    path = tmp_path / "syncz.json"
+    path.write_text(json.dumps([{"proxy": "a-1.shop", "cluster_sent": 1}]))
+    res = run_cli("proxy-status", "-f", str(path))
+    assert res.exit_code == 65 and "cluster_sent of proxy 'a-1.shop' is not a string" in res.stderr
