@@ -58,6 +58,14 @@ def test_injector_has_the_charts_templates_and_webhooks(mesh: Any) -> None:
                     f"istio-sidecar-injector-{mesh.namespace}")
     names = {w["name"].split(".sidecar-injector")[0] for w in hook["webhooks"]}
     assert names == {"rev.namespace", "rev.object", "namespace", "object"}
+    ns = mesh.namespace  # what the hand-written manifests lacked, now from the charts
+    for path in (f"/apis/rbac.authorization.k8s.io/v1/clusterroles/istiod-gateway-controller-{ns}",
+                 f"/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/istiod-gateway-controller-{ns}",
+                 "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/istiod-default-validator",
+                 f"/api/v1/namespaces/{ns}/configmaps/values",
+                 f"/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers/istio-ingressgateway",
+                 f"/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/roles/istiod"):
+        assert exists(mesh.kube, path), path
     again = _ok(mesh.install())  # idempotent: nothing to change
     assert re.search(r"objects: 0 created, 0 configured, [1-9]\d* unchanged, \d+ kept, 0 pruned", again.stdout)
 
