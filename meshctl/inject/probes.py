@@ -100,9 +100,10 @@ def _one(owner: Obj, container: Obj, path: str, status_port: int, earlier: Obj, 
         return None
     kind = next(k for k in _HANDLERS if k in found)
     port = found[kind].get("port")
-    if isinstance(port, str) and not port.isdigit():
-        return None  # a named port the container does not declare: the agent could not probe it
-    probers[path] = found
+    if not (isinstance(port, str) and not port.isdigit()):
+        probers[path] = found
+    # a named port the container does not declare gets no prober, yet the probe is still
+    # rewritten, as Istio's injector does (the kubelet's probe then fails visibly)
     return _rewritten(owner, path, status_port)
 
 
