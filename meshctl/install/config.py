@@ -243,10 +243,6 @@ class InstallConfig:
         """``<hub>/<name>:<tag>``; a name containing ``/`` is used as given."""
         return name if "/" in name else f"{self.hub}/{name}:{self.tag}"
 
-    def suffixed(self, name: str) -> str:
-        """``name`` for the default revision, ``name-<rev>`` otherwise."""
-        return f"{name}-{self.revision}" if self.revision else name
-
     def value(self, *path: str) -> Any:
         """A ``values`` entry by path, or None."""
         node: Any = self.spec.get("values") or {}
