@@ -166,11 +166,18 @@ def uncaptured_reason(res: Resource, port: int | None) -> str | None:
 
 def client_tls_mode(rule: Resource, port: int | None) -> str | None:
     """A DestinationRule's TLS mode for a port (port-level first), or None when unset (auto mTLS)."""
-    policy = rule.spec.get("trafficPolicy") or {}
-    for setting in policy.get("portLevelSettings") or []:
-        if port is not None and (setting.get("port") or {}).get("number") == port:
-            mode = (setting.get("tls") or {}).get("mode")
+    policy = _mapping(rule.spec.get("trafficPolicy"))
+    settings = policy.get("portLevelSettings")
+    for setting in settings if isinstance(settings, list) else []:
+        setting = _mapping(setting)
+        if port is not None and _mapping(setting.get("port")).get("number") == port:
+            mode = _mapping(setting.get("tls")).get("mode")
             if mode:
                 return str(mode).upper()
-    mode = (policy.get("tls") or {}).get("mode")
+    mode = _mapping(policy.get("tls")).get("mode")
     return str(mode).upper() if mode else None
+
+
+def _mapping(value: object) -> dict[str, object]:
+    """``value`` when it is a mapping (a wrong type is the schema checks' finding), else ``{}``."""
+    return value if isinstance(value, dict) else {}

@@ -11,6 +11,8 @@ from meshctl.analysis.mtls import PeerAuthIndex, client_tls_mode, uncaptured_rea
 from meshctl.analysis.selectors import label_selector_matches, labels_contain, pod_spec
 from meshctl.conventions.hosts import hosts_overlap
 from meshctl.describe.routes import routes_to
+from meshctl.describe.shape import labels as label_map
+from meshctl.describe.shape import obj, objs, strs
 from meshctl.errors import InputError
 from meshctl.inject import annotations as a
 from meshctl.resource import Resource
@@ -58,7 +60,7 @@ def _service_fqdn(svc: Resource, domain: str) -> str:
 
 
 def _selects(svc: Resource, labels: Mapping[str, str]) -> bool:
-    selector = svc.spec.get("selector") or {}
+    selector = label_map(svc.spec.get("selector"))
     return bool(selector) and labels_contain(labels, selector)
 
 
@@ -70,8 +72,8 @@ def _destination_rules(snapshot: Snapshot, fqdn: str, labels: Mapping[str, str] 
         if not hosts_overlap(host, fqdn):
             continue
         subsets = []
-        for subset in dr.spec.get("subsets") or []:
-            sel = subset.get("labels") or {}
+        for subset in objs(dr.spec.get("subsets")):
+            sel = label_map(subset.get("labels"))
             subsets.append({"name": str(subset.get("name", "")), "labels": dict(sel),
                             "trafficPolicy": subset.get("trafficPolicy"),
                             "selectsThisPod": labels is not None and labels_contain(labels, sel)})
@@ -82,8 +84,8 @@ def _destination_rules(snapshot: Snapshot, fqdn: str, labels: Mapping[str, str] 
 
 
 def _ports(pod: Resource) -> list[int]:
-    return sorted({p["containerPort"] for c in pod_spec(pod).get("containers") or []
-                   for p in c.get("ports") or [] if isinstance(p.get("containerPort"), int)})
+    return sorted({p["containerPort"] for c in objs(pod_spec(pod).get("containers"))
+                   for p in objs(c.get("ports")) if isinstance(p.get("containerPort"), int)})
 
 
 def _mtls(pod: Resource, index: PeerAuthIndex, injected: bool, ports: Sequence[int]) -> list[Obj]:
@@ -102,31 +104,31 @@ def _authorization(snapshot: Snapshot, namespace: str, labels: Mapping[str, str]
     for ap in sorted(snapshot.of_kind("AuthorizationPolicy"), key=lambda r: r.ref()):
         if ap.namespace not in (namespace, root) or ap.spec.get("targetRefs") or ap.spec.get("targetRef"):
             continue
-        selector = ap.spec.get("selector")
+        selector = obj(ap.spec.get("selector"))
         if selector and not label_selector_matches(selector, labels):
             continue
         scope = "workload" if selector else ("mesh" if ap.namespace == root and namespace != root else "namespace")
         out.append({"authorizationPolicy": ap.ref(), "action": str(ap.spec.get("action") or "ALLOW"),
-                    "scope": scope, "rules": len(ap.spec.get("rules") or [])})
+                    "scope": scope, "rules": len(objs(ap.spec.get("rules")))})
     return out
 
 
 def _sidecar(snapshot: Snapshot, namespace: str, labels: Mapping[str, str], root: str) -> Obj | None:
     local = [s for s in snapshot.of_kind("Sidecar") if s.namespace == namespace]
     for sc in sorted(local, key=lambda r: r.ref()):
-        if (sc.spec.get("workloadSelector") or {}).get("labels") and \
-                labels_contain(labels, sc.spec["workloadSelector"]["labels"]):
+        wanted = label_map(obj(sc.spec.get("workloadSelector")).get("labels"))
+        if wanted and labels_contain(labels, wanted):
             return {"sidecar": sc.ref(), "scope": "workload", "egressHosts": _egress(sc)}
     for scope, pool in (("namespace", local), ("mesh", [s for s in snapshot.of_kind("Sidecar")
                                                         if s.namespace == root])):
         for sc in sorted(pool, key=lambda r: r.ref()):
-            if not (sc.spec.get("workloadSelector") or {}).get("labels"):
+            if not obj(sc.spec.get("workloadSelector")).get("labels"):
                 return {"sidecar": sc.ref(), "scope": scope, "egressHosts": _egress(sc)}
     return None
 
 
 def _egress(sc: Resource) -> list[str]:
-    return [str(h) for e in sc.spec.get("egress") or [] for h in e.get("hosts") or []]
+    return [h for e in objs(sc.spec.get("egress")) for h in strs(e.get("hosts"))]
 
 
 def injection(pod: Resource, ns_labels: Mapping[str, str]) -> Obj:
@@ -158,10 +160,10 @@ def _gateways(snapshot: Snapshot, routes: Sequence[Obj]) -> list[Obj]:
     for ref in names:
         ns, _, name = ref.partition("/")
         gw = snapshot.get("Gateway", ns, name)
-        servers = [{"port": (s.get("port") or {}).get("number"), "protocol": (s.get("port") or {}).get("protocol"),
-                    "hosts": list(s.get("hosts") or []), "tls": (s.get("tls") or {}).get("mode")}
-                   for s in (gw.spec.get("servers") or [] if gw else [])]
-        out.append({"gateway": ref, "found": gw is not None, "selector": dict(gw.spec.get("selector") or {})
+        servers = [{"port": obj(s.get("port")).get("number"), "protocol": obj(s.get("port")).get("protocol"),
+                    "hosts": strs(s.get("hosts")), "tls": obj(s.get("tls")).get("mode")}
+                   for s in (objs(gw.spec.get("servers")) if gw else [])]
+        out.append({"gateway": ref, "found": gw is not None, "selector": label_map(gw.spec.get("selector"))
                     if gw else {}, "servers": servers})
     return out
 
@@ -214,10 +216,10 @@ def describe(snapshot: Snapshot, mesh_config: Mapping[str, Any], istio_namespace
     labels = workload_labels(subjects[0]) if kind == "pod" and subjects else None
     for svc in sorted(services, key=lambda r: r.ref()):
         fqdn = _service_fqdn(svc, domain)
-        ports = [p.get("port") for p in svc.spec.get("ports") or [] if isinstance(p.get("port"), int)]
+        ports = [p["port"] for p in objs(svc.spec.get("ports")) if isinstance(p.get("port"), int)]
         desc.services.append({"service": svc.ref(), "host": fqdn, "ports": [
             {"name": p.get("name"), "port": p.get("port"), "targetPort": p.get("targetPort", p.get("port"))}
-            for p in svc.spec.get("ports") or []]})
+            for p in objs(svc.spec.get("ports"))]})
         for route in routes_to(snapshot.of_kind("VirtualService"), fqdn, domain):
             if route not in desc.routes:
                 desc.routes.append(route)
@@ -236,7 +238,7 @@ def describe(snapshot: Snapshot, mesh_config: Mapping[str, Any], istio_namespace
         inj = injection(first, namespaces.get(namespace, {})) if first.kind == "Pod" else \
             _template_injection(first, namespaces.get(namespace, {}))
         desc.injection = inj
-        target_ports = {p.get("targetPort", p.get("port")) for s in services for p in s.spec.get("ports") or []}
+        target_ports = {p.get("targetPort", p.get("port")) for s in services for p in objs(s.spec.get("ports"))}
         ports = sorted(set(_ports(first)) | {p for p in target_ports if isinstance(p, int)})
         desc.mtls = _mtls(first, index, bool(inj["injected"]), ports)
         desc.authorization = _authorization(snapshot, namespace, workload_labels(first), root)

@@ -7,6 +7,7 @@ from typing import Any
 
 from meshctl.analysis.hosts import MESH_GATEWAY, short_or_full_name, to_fqdn
 from meshctl.conventions.hosts import hosts_overlap
+from meshctl.describe.shape import obj, objs, strs
 from meshctl.resource import Resource
 
 Obj = dict[str, Any]
@@ -20,7 +21,7 @@ def _match_text(match: Obj) -> str:
         if isinstance(cond, dict):
             parts += [f"{key} {op} {value}" for op, value in cond.items()]
     for key in ("headers", "queryParams"):
-        for name, cond in (match.get(key) or {}).items():
+        for name, cond in obj(match.get(key)).items():
             if isinstance(cond, dict):
                 parts += [f"{key[:-1] if key == 'headers' else 'query'} {name} {op} {v}" for op, v in cond.items()]
     for key in ("port", "sourceNamespace", "sniHosts", "destinationSubnets", "gateways"):
@@ -31,8 +32,8 @@ def _match_text(match: Obj) -> str:
 
 def gateways_of(vs: Resource, route: Obj) -> list[str]:
     """The gateways a route is bound to (``ns/name`` or ``mesh``), route matches narrowing the VS's."""
-    bound = [str(g) for g in vs.spec.get("gateways") or [MESH_GATEWAY]]
-    narrowed = {str(g) for m in route.get("match") or [] for g in (m.get("gateways") or [])}
+    bound = strs(vs.spec.get("gateways")) or [MESH_GATEWAY]
+    narrowed = {g for m in objs(route.get("match")) for g in strs(m.get("gateways"))}
     chosen = [g for g in bound if g in narrowed] if narrowed else bound
     out = []
     for ref in chosen:
@@ -45,8 +46,8 @@ def gateways_of(vs: Resource, route: Obj) -> list[str]:
 
 
 def _destination(dest: Obj, namespace: str | None, domain: str) -> Obj:
-    target = dest.get("destination") or dest
-    port = (target.get("port") or {}).get("number")
+    target = obj(dest.get("destination")) or dest
+    port = obj(target.get("port")).get("number")
     return {
         "host": to_fqdn(str(target.get("host", "")), namespace, domain),
         "subset": str(target.get("subset") or ""),
@@ -58,24 +59,25 @@ def _destination(dest: Obj, namespace: str | None, domain: str) -> Obj:
 def _mirrors(route: Obj, namespace: str | None, domain: str) -> list[Obj]:
     found = []
     if isinstance(route.get("mirror"), dict):
-        found.append({**route["mirror"], "percentage": (route.get("mirrorPercentage") or {}).get("value")})
-    for item in route.get("mirrors") or []:
-        if isinstance(item, dict) and isinstance(item.get("destination"), dict):
-            found.append({**item["destination"], "percentage": (item.get("percentage") or {}).get("value")})
+        found.append({**route["mirror"], "percentage": obj(route.get("mirrorPercentage")).get("value")})
+    for item in objs(route.get("mirrors")):
+        if isinstance(item.get("destination"), dict):
+            found.append({**item["destination"], "percentage": obj(item.get("percentage")).get("value")})
     out = []
     for m in found:
         pct = m.get("percentage")
-        out.append({**_destination(m, namespace, domain), "percentage": float(pct) if pct is not None else 100.0})
+        shown = float(pct) if isinstance(pct, int | float) and not isinstance(pct, bool) else 100.0
+        out.append({**_destination(m, namespace, domain), "percentage": shown})
     return out
 
 
 def vs_routes(vs: Resource, domain: str) -> Iterable[Obj]:
     """Every http, tls and tcp route of a VirtualService, flattened with its kind and index."""
     for kind in ("http", "tls", "tcp"):
-        for index, route in enumerate(vs.spec.get(kind) or []):
+        for index, route in enumerate(vs.spec.get(kind) if isinstance(vs.spec.get(kind), list) else []):
             if not isinstance(route, dict):
                 continue
-            dests = [_destination(d, vs.namespace, domain) for d in route.get("route") or [] if isinstance(d, dict)]
+            dests = [_destination(d, vs.namespace, domain) for d in objs(route.get("route"))]
             if len(dests) == 1 and dests[0]["weight"] is None:
                 dests[0]["weight"] = 100
             yield {
@@ -83,9 +85,9 @@ def vs_routes(vs: Resource, domain: str) -> Iterable[Obj]:
                 "kind": kind,
                 "index": index,
                 "name": str(route.get("name") or ""),
-                "hosts": [to_fqdn(str(h), vs.namespace, domain) for h in vs.spec.get("hosts") or []],
+                "hosts": [to_fqdn(h, vs.namespace, domain) for h in strs(vs.spec.get("hosts"))],
                 "gateways": gateways_of(vs, route),
-                "match": [_match_text(m) for m in route.get("match") or [] if isinstance(m, dict)] or ["any"],
+                "match": [_match_text(m) for m in objs(route.get("match"))] or ["any"],
                 "destinations": dests,
                 "mirrors": _mirrors(route, vs.namespace, domain),
                 "timeout": route.get("timeout"),

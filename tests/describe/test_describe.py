@@ -219,3 +219,14 @@ def test_live_from_a_real_api_server(run_cli, real_kube_istio: Any, real_kubecon
     finally:
         delete_namespace(real_kube_istio, shop)
         delete_namespace(real_kube_istio, payments)
+
+
+@pytest.mark.parametrize("output", ["text", "json", "mermaid", "dot"])
+@pytest.mark.parametrize("target", [("pod", "api-1.shop"), ("service", "api.shop")])
+def test_wrong_field_types_are_skipped_not_a_crash(run_cli, output: str, target: tuple[str, str]) -> None:
+    # Istio objects with numbers where lists and maps belong: analyze reports them (IST0106), describe
+    # leaves those parts out.
+    res = run_cli("describe", *target, "-f", str(Path(__file__).with_name("wrong_types.yaml")), "-o", output)
+    assert res.exit_code == 0, res.stderr
+    if output == "text":
+        assert "IST0106" in res.stdout
