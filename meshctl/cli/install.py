@@ -311,10 +311,13 @@ def uninstall(
     if result.namespace_kept:
         note(f"namespace {istio_namespace} is kept: {result.namespace_kept}")
     if mode:
+        to = f" to release {result.heir}"
         if table:
-            _print_dry_run([f"would delete {describe(obj)}" for obj in result.doomed])
+            _print_dry_run([f"would delete {describe(obj)}" for obj in result.doomed]
+                           + [f"would hand over {describe(obj)}{to}" for obj in result.handed])
         else:
-            _emit_rows([object_row(obj, "would-delete") for obj in result.doomed], output)
+            _emit_rows([object_row(obj, "would-delete") for obj in result.doomed]
+                       + [object_row(obj, "would-hand-over") for obj in result.handed], output)
         return
     if table:
         emit(f"{result.deleted} objects deleted\n")

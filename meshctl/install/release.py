@@ -49,6 +49,13 @@ def read(client: Any, namespace: str, release: str) -> tuple[Record, Obj] | None
     return decode(secret), secret
 
 
+def others(client: Any, record: Record) -> list[Record]:
+    """The other releases recorded in the same namespace (the default revision's first)."""
+    secrets = client.list("Secret", namespace=record.namespace, label_selector=f"{RECORD_LABEL}=true")
+    found = [decode(s) for s in secrets]
+    return sorted((r for r in found if r.name != record.name), key=lambda r: (r.name != "istio", r.name))
+
+
 def write(client: Any, record: Record) -> None:
     """Store the record (server-side apply as meshctl)."""
     client.apply(encode(record), force=True)
@@ -66,6 +73,13 @@ def ref(obj: Obj) -> Ref:
 
 
 _REF_FIELDS = ("apiVersion", "kind", "namespace", "name")
+
+
+def _ref_of(doc: dict[str, Any]) -> Ref:
+    out = {k: str(doc[k]) for k in _REF_FIELDS}
+    if doc.get("component"):
+        out["component"] = str(doc["component"])
+    return out
 
 
 def _ref_key(ref: Ref) -> tuple[str, ...]:
@@ -92,7 +106,7 @@ def decode(secret: Obj) -> Record:
         doc = json.loads(gzip.decompress(payload))
         return Record(name=doc["name"], namespace=doc["namespace"], revision=doc.get("revision") or "",
                       spec=doc["spec"], charts=doc["charts"], manifest=doc["manifest"],
-                      owned=[{k: str(r[k]) for k in _REF_FIELDS} for r in doc["owned"]],
+                      owned=[_ref_of(r) for r in doc["owned"]],
                       generation=int(doc["generation"]),
                       created_namespace=bool(doc.get("createdNamespace")))
     except (KeyError, ValueError, TypeError, OSError, IndexError):

@@ -28,11 +28,16 @@ NOT_CONTENT = {("", "events"), ("events.k8s.io", "events"), ("", "bindings"),
                ("authorization.k8s.io", "localsubjectaccessreviews"), ("coordination.k8s.io", "leases")}
 
 
+#: Components whose objects every revision in the namespace uses: handed to a remaining release, not deleted.
+SHARED = ("base", "namespace")
+
+
 @dataclass
 class Plan:
-    """What uninstall deletes (in order), and why the namespace stays, if it does."""
+    """What uninstall deletes (in order), what it hands to a remaining release, why the namespace stays."""
 
     doomed: list[Obj] = field(default_factory=list)
+    handed: list[Obj] = field(default_factory=list)
     namespace_kept: str = ""
 
 
@@ -57,20 +62,28 @@ def _is_content(obj: Obj) -> bool:
     return not meta.get("ownerReferences") and (obj.get("kind"), meta.get("name")) not in AUTOMATIC
 
 
-def plan(client: Client, record: Record, record_secret: Obj, purge: bool) -> Plan:
-    """The objects of ``record`` still there and still the release's, the record, maybe the namespace."""
+def plan(client: Client, record: Record, record_secret: Obj, purge: bool, heir: Record | None = None) -> Plan:
+    """The objects of ``record`` still there and still the release's, the record, maybe the namespace.
+
+    With ``heir`` (another release in the namespace), the shared objects (base chart, namespace) are
+    handed to it instead of deleted.
+    """
     out = Plan()
     for ref in record.owned:
         obj = {"apiVersion": ref["apiVersion"], "kind": ref["kind"],
                "metadata": {"name": ref["name"], **({"namespace": ref["namespace"]} if ref["namespace"] else {})}}
-        if obj["kind"] == "Namespace" or (obj["kind"] == CRD and not purge):
+        shared = heir is not None and ref.get("component") in SHARED
+        if not shared and (obj["kind"] == "Namespace" or (obj["kind"] == CRD and not purge)):
             continue
-        live = fetch(client, obj)
+        live = fetch(client, obj) if obj["kind"] != "Namespace" else client.get("Namespace", ref["name"])
         if live is not None and owner_of(live) == record.owner:
-            out.doomed.append(obj)
+            (out.handed if shared else out.doomed).append(obj)
     out.doomed.sort(key=sort_key, reverse=True)
     out.doomed.append(record_secret)
     ns = client.get("Namespace", record.namespace)
+    if heir is not None:
+        out.namespace_kept = f"release {heir.owner} is still installed there"
+        return out
     if not record.created_namespace or ns is None or owner_of(ns) != record.owner:
         return out
     everything, failed = occupants(client, record.namespace)

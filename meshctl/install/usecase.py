@@ -19,7 +19,8 @@ from meshctl.install import uninstall as un
 from meshctl.install.charts import ISTIO_REPO, ChartSet, resolve
 from meshctl.install.config import InstallConfig, build_config
 from meshctl.install.manifest import Rendered, identity, render_config
-from meshctl.install.meta import Obj, annotated, owner_of, release_id
+from meshctl.install.meta import RELEASE, Obj, annotated, owner_of, release_id
+from meshctl.kinds import kind_key
 
 Client = Any
 Notify = Callable[[str, Obj], None]
@@ -110,9 +111,10 @@ def install(req: InstallRequest, client: Client, confirm: Confirm, notify: Notif
     confirm(f"Install profile {cfg.profile!r} (revision {cfg.rev_label}) into {cfg.namespace}: "
             f"{sum(s.action != 'keep' for s in steps)} objects to apply, {len(stale)} to prune?")
     new_owned = [s.obj for s in steps if s.action == "create" or s.adopt]
-    owned = _merge_refs(previous.owned if previous else [], rec.refs(new_owned))
+    new_refs = [{**rec.ref(o), "component": rendered.component_of.get(identity(o), "")} for o in new_owned]
+    owned = _merge_refs(previous.owned if previous else [], new_refs)
     if create_ns:
-        owned = _merge_refs(owned, rec.refs([_namespace(cfg, owner)]))
+        owned = _merge_refs(owned, [{**rec.ref(_namespace(cfg, owner)), "component": "namespace"}])
     record = rec.Record(name=cfg.release, namespace=cfg.namespace, revision=cfg.revision, spec=cfg.spec,
                         charts=_chart_rows(rendered, req), manifest=[s.obj for s in steps if s.action != "keep"],
                         owned=owned, generation=(previous.generation + 1) if previous else 1,
@@ -156,6 +158,8 @@ class UninstallResult:
     doomed: list[Obj] = field(default_factory=list)
     namespace_kept: str = ""
     deleted: int = 0
+    handed: list[Obj] = field(default_factory=list)
+    heir: str = ""
 
 
 def release_name(revision: str | None) -> str:
@@ -175,13 +179,33 @@ def uninstall(client: Client, namespace: str, revision: str | None, purge: bool,
         return result
     record, secret = found
     result.found = True
-    plan = un.plan(client, record, secret, purge)
-    result.doomed, result.namespace_kept = plan.doomed, plan.namespace_kept
+    remaining = rec.others(client, record)
+    heir = remaining[0] if remaining else None
+    if purge and heir is not None:
+        raise UsageError(f"--purge deletes the CRDs, and release {heir.owner} still uses them; uninstall it first")
+    plan = un.plan(client, record, secret, purge, heir)
+    result.doomed, result.namespace_kept, result.handed = plan.doomed, plan.namespace_kept, plan.handed
+    result.heir = heir.owner if heir else ""
     if dry_run:
         return result
     confirm(f"Delete {len(plan.doomed)} objects of meshctl release {record.owner}?")
+    if heir is not None and plan.handed:
+        _hand_over(client, record, heir, plan.handed, notify)
     result.deleted = un.execute(client, plan.doomed, notify)
     return result
+
+
+def _hand_over(client: Client, record: rec.Record, heir: rec.Record, objects: Sequence[Obj], notify: Notify) -> None:
+    """Make ``heir`` the owner of shared objects: its record first, then each object's annotation."""
+    by_key = {identity(_stub(r)): r for r in record.owned}
+    heir.owned = _merge_refs(heir.owned, [by_key[identity(o)] for o in objects])
+    heir.created_namespace = heir.created_namespace or record.created_namespace
+    rec.write(client, heir)
+    for obj in objects:
+        meta = obj["metadata"]
+        patch = {"metadata": {"annotations": {RELEASE: heir.owner}}}
+        client.merge_patch(kind_key(obj["apiVersion"], obj["kind"]), meta["name"], patch, meta.get("namespace"))
+        notify("handed over", obj)
 
 
 def verify(client: Client, req: InstallRequest, namespace: str) -> tuple[list[Any], int]:

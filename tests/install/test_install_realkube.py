@@ -260,3 +260,25 @@ def test_install_names_the_workloads_not_ready_by_the_deadline(mesh: Any) -> Non
     assert res.exit_code == 1 and res.stderr.count("\n") == 1, res.stderr
     assert f"not ready within 30s: Deployment {mesh.namespace}/istiod" in res.stderr
     assert exists(mesh.kube, f"/api/v1/namespaces/{mesh.namespace}/secrets/meshctl-release-istio")
+
+
+def test_canary_upgrade_uninstalling_the_old_revision_hands_shared_objects_to_the_new(mesh: Any) -> None:
+    _ok(mesh.install())
+    _ok(mesh.install("--revision", "canary", "--set", "components.ingressGateways[0].enabled=false"))
+    refused = mesh.uninstall("--purge", "--dry-run")
+    assert refused.exit_code == 64 and f"{mesh.namespace}/istio-canary still uses them" in refused.stderr
+    planned = _ok(mesh.uninstall("--dry-run", "-o", "json"))
+    actions = {(r["kind"], r["name"]): r["action"] for r in json.loads(planned.stdout)}
+    assert actions[("ServiceAccount", "istio-reader-service-account")] == "would-hand-over"
+    assert actions[("Deployment", "istiod")] == "would-delete" and ("Namespace", mesh.namespace) in actions
+    res = _ok(mesh.uninstall())
+    assert f"namespace {mesh.namespace} is kept: release {mesh.namespace}/istio-canary" in res.stderr
+    reader = mesh.get(f"/api/v1/namespaces/{mesh.namespace}/serviceaccounts/istio-reader-service-account")
+    assert reader["metadata"]["annotations"]["install.meshctl.io/release"] == f"{mesh.namespace}/istio-canary"
+    assert exists(mesh.kube, "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/"
+                             "istiod-default-validator")
+    assert not exists(mesh.kube, f"/apis/apps/v1/namespaces/{mesh.namespace}/deployments/istiod")
+    assert not exists(mesh.kube, f"/apis/apps/v1/namespaces/{mesh.namespace}/deployments/istio-ingressgateway")
+    done = _ok(mesh.uninstall("--revision", "canary", "-o", "json"))
+    gone = {(r["kind"], r["name"]) for r in json.loads(done.stdout)}
+    assert ("ServiceAccount", "istio-reader-service-account") in gone and ("Namespace", mesh.namespace) in gone
