@@ -74,7 +74,8 @@ def _mirrors(route: Obj, namespace: str | None, domain: str) -> list[Obj]:
 def vs_routes(vs: Resource, domain: str) -> Iterable[Obj]:
     """Every http, tls and tcp route of a VirtualService, flattened with its kind and index."""
     for kind in ("http", "tls", "tcp"):
-        for index, route in enumerate(vs.spec.get(kind) if isinstance(vs.spec.get(kind), list) else []):
+        routes = vs.spec.get(kind)
+        for index, route in enumerate(routes if isinstance(routes, list) else []):
             if not isinstance(route, dict):
                 continue
             dests = [_destination(d, vs.namespace, domain) for d in objs(route.get("route"))]
