@@ -129,8 +129,9 @@ def analyze_cmd(kubeconfig: Path) -> list[str]:
             "--timeout", "300"]
 
 
-def capture_list_bodies(kubeconfig: Path, cache_dir: Path, out_dir: Path) -> list[Path]:
-    """The raw LIST bodies meshctl's live source fetches (same paths, selectors, pages), saved to files."""
+def capture_list_bodies(kubeconfig: Path, cache_dir: Path, out_dir: Path) -> tuple[list[Path], list[str]]:
+    """The raw LIST bodies meshctl's live source fetches (same paths, selectors, pages), saved to files,
+    and the path of every request it sent."""
     os.environ["MESHCTL_CACHE_DIR"] = str(cache_dir)
     from meshctl.analysis.engine import needed_kinds
     from meshctl.analysis.registry import select
@@ -142,8 +143,12 @@ def capture_list_bodies(kubeconfig: Path, cache_dir: Path, out_dir: Path) -> lis
     lock = threading.Lock()
     real_send: Callable[..., Any] = client_module.send
 
+    sent: list[str] = []
+
     def recording_send(api: Any, req: Any, timeout: float) -> Any:
         resp = real_send(api, req, timeout)
+        with lock:
+            sent.append(req.path)
         if req.query and any(k == "limit" for k, _ in req.query):
             with lock:  # the live source runs reads in parallel
                 path = out_dir / f"body-{len(saved):04d}.json"
@@ -158,7 +163,7 @@ def capture_list_bodies(kubeconfig: Path, cache_dir: Path, out_dir: Path) -> lis
     finally:
         client_module.send = real_send
         client_module.reset_clients()
-    return saved
+    return saved, sent
 
 
 JSON_ONLY = "import json, sys\nfor p in sys.argv[1:]:\n    with open(p, 'rb') as f:\n        json.loads(f.read())\n"
@@ -227,7 +232,14 @@ def _bench(kube: RealKube, work: Path, shared_istio: Path, args: argparse.Namesp
     # Wall time against json.loads of the same LIST bodies, in a fresh interpreter.
     bodies_dir = work / "bodies"
     bodies_dir.mkdir()
-    bodies = capture_list_bodies(kubeconfig, work / "cache", bodies_dir)
+    bodies, sent = capture_list_bodies(kubeconfig, work / "cache-capture", bodies_dir)
+    discovery = [p for p in sent if p in ("/api", "/apis") or p.count("/") <= 3 and not p.endswith("s")]
+    print(f"requests meshctl sent (counted in-process, cold cache): {len(sent)}, of them discovery "
+          f"{len(discovery)} {discovery}, LIST pages {len(bodies)}")
+    _, warm_sent = capture_list_bodies(kubeconfig, work / "cache-capture", work)
+    print(f"  warm cache: {len(warm_sent)} requests, discovery "
+          f"{sum(p in ('/api', '/apis') for p in warm_sent)} (2 while a kind asked for is not served: "
+          "a cached answer that lacks a kind is refreshed)")
     size = sum(p.stat().st_size for p in bodies)
     t_json, _ = median_run([sys.executable, "-c", JSON_ONLY, *map(str, bodies)], env, args.repeat)
     t_analyze, rss_0 = median_run(analyze_cmd(kubeconfig), env, args.repeat)
