@@ -200,6 +200,9 @@ def _hand_over(client: Client, record: rec.Record, heir: rec.Record, objects: Se
     by_key = {identity(_stub(r)): r for r in record.owned}
     heir.owned = _merge_refs(heir.owned, [by_key[identity(o)] for o in objects])
     heir.created_namespace = heir.created_namespace or record.created_namespace
+    handed = {identity(o) for o in objects}
+    have = {identity(o) for o in heir.manifest}
+    heir.manifest += [o for o in record.manifest if identity(o) in handed and identity(o) not in have]
     rec.write(client, heir)
     for obj in objects:
         meta = obj["metadata"]

@@ -279,6 +279,13 @@ def test_canary_upgrade_uninstalling_the_old_revision_hands_shared_objects_to_th
                              "istiod-default-validator")
     assert not exists(mesh.kube, f"/apis/apps/v1/namespaces/{mesh.namespace}/deployments/istiod")
     assert not exists(mesh.kube, f"/apis/apps/v1/namespaces/{mesh.namespace}/deployments/istio-ingressgateway")
+    mesh.make_ready()
+    verified = _ok(mesh.cli("verify-install", "-i", mesh.namespace, "--revision", "canary", "-o", "json"))
+    assert json.loads(verified.stdout) == []
+    again = _ok(mesh.install("--revision", "canary", "--set", "components.ingressGateways[0].enabled=false"))
+    kept = [line for line in again.stdout.splitlines() if line.startswith("kept ")]
+    assert kept and all(line.startswith("kept CustomResourceDefinition ") for line in kept)  # the fixture's CRDs
+    assert re.search(r"objects: 0 created, 0 configured, [1-9]\d* unchanged", again.stdout)
     done = _ok(mesh.uninstall("--revision", "canary", "-o", "json"))
     gone = {(r["kind"], r["name"]) for r in json.loads(done.stdout)}
     assert ("ServiceAccount", "istio-reader-service-account") in gone and ("Namespace", mesh.namespace) in gone
