@@ -24,7 +24,8 @@ from typing import Any
 
 from meshctl.errors import ClusterError, MeshctlError
 from meshctl.install.manifest import describe, identity
-from meshctl.install.meta import MANAGER, Obj, annotated, owner_of
+from meshctl.install.meta import MANAGER, RECORD_LABEL, Obj, annotated, owner_of
+from meshctl.install.release import decode
 from meshctl.kinds import group_of, kind_key
 
 Client = Any
@@ -132,9 +133,6 @@ def delete(client: Client, obj: Obj, dry_run: bool = False) -> bool:
 
 def live_releases(client: Client) -> set[str] | None:
     """``namespace/release`` of every release record in the cluster (None when Secrets cannot be listed)."""
-    from meshctl.install.meta import RECORD_LABEL
-    from meshctl.install.release import decode
-
     try:
         secrets = client.list("Secret", label_selector=f"{RECORD_LABEL}=true")
     except MeshctlError:
