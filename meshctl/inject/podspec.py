@@ -120,8 +120,9 @@ class Pod:
 
     @property
     def image(self) -> str:
-        """istio-proxy's image: the proxyImage annotation, else the values' image of the pod's image type."""
-        if self.ann.get(a.PROXY_IMAGE):
+        """istio-proxy's image: the proxyImage annotation when it names a registry, else the values' image
+        of the pod's image type (annotation, then the proxy config's ``image.imageType``)."""
+        if "/" in str(self.ann.get(a.PROXY_IMAGE, "")):
             return str(self.ann[a.PROXY_IMAGE])
         image_type = self.ann.get("sidecar.istio.io/proxyImageType") or (self.proxy.get("image") or {}).get(
             "imageType", "")
@@ -389,7 +390,7 @@ def init_container(pod: Pod) -> Obj | None:
         args.append("--native-nftables")
     container: Obj = {
         "name": VALIDATION_NAME if values.cni else a.INIT_NAME,
-        "image": str(pod.ann.get(a.PROXY_IMAGE, values.init_image)),
+        "image": str(pod.ann[a.PROXY_IMAGE]) if "/" in str(pod.ann.get(a.PROXY_IMAGE, "")) else values.init_image,
         "args": args,
         "resources": proxy_resources(pod.ann, values),
         "securityContext": template("validationSecurityContext" if values.cni else "initSecurityContext"),

@@ -100,7 +100,7 @@ class InjectionValues:
         """The proxy image for an image type (``distroless``, ``debug``; ``default`` or "" adds nothing)."""
         if "/" in self.image:
             return self.image
-        kind = image_type or str(self.value("global.variant", "") or "")
+        kind = image_type
         suffix = f"-{kind}" if kind and kind != "default" and not self.tag.endswith(f"-{kind}") else ""
         return f"{self.hub}/{self.image}:{self.tag}{suffix}"
 
