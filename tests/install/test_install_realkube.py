@@ -289,3 +289,10 @@ def test_canary_upgrade_uninstalling_the_old_revision_hands_shared_objects_to_th
     done = _ok(mesh.uninstall("--revision", "canary", "-o", "json"))
     gone = {(r["kind"], r["name"]) for r in json.loads(done.stdout)}
     assert ("ServiceAccount", "istio-reader-service-account") in gone and ("Namespace", mesh.namespace) in gone
+
+
+def test_without_a_terminal_confirmation_needs_y_and_nothing_is_written(mesh: Any) -> None:
+    res = mesh.cli("install", "--charts", str(mesh_charts()), "--set", f"values.global.istioNamespace={mesh.namespace}",
+                   "--skip-precheck", "--no-wait")
+    assert res.exit_code == 64 and "-y" in res.stderr
+    assert not exists(mesh.kube, f"/api/v1/namespaces/{mesh.namespace}")
