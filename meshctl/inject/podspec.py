@@ -255,7 +255,7 @@ def proxy_env(pod: Pod) -> list[Obj]:
     env: list[Obj] = [{"name": "PILOT_CERT_PROVIDER", "value": values.pilot_cert_provider},
                       {"name": "CA_ADDR", "value": values.ca_addr}, *template("fieldEnv"),
                       {"name": "PROXY_CONFIG", "value": proxy_config_json(pod.proxy_config_env)},
-                      {"name": "ISTIO_META_POD_PORTS", "value": pod_ports_env(apps)},
+                      {"name": "ISTIO_META_POD_PORTS", "value": pod_ports_env(pod.spec.get("containers") or [])},
                       _env_var("ISTIO_META_APP_CONTAINERS", ",".join(str(c.get("name")) for c in apps)),
                       *template("memoryEnv"),
                       {"name": "ISTIO_META_CLUSTER_ID", "value": values.cluster_id}, *template("nodeEnv"),
