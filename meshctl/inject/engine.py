@@ -13,7 +13,7 @@ from typing import Any
 from meshctl.inject import annotations as a
 from meshctl.inject import overrides, probes, templates
 from meshctl.inject.metadata import PROM_ENV, finish, go_defaults
-from meshctl.inject.podspec import Obj, Pod, Workload, template
+from meshctl.inject.pod import Obj, Pod, Workload, template
 from meshctl.inject.validate import check_annotations
 from meshctl.inject.workloads import pod_template, set_pod_template, workload_of
 

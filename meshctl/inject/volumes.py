@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 from meshctl.errors import InputError
 
 if TYPE_CHECKING:
-    from meshctl.inject.podspec import Pod
+    from meshctl.inject.pod import Pod
 
 Obj = dict[str, Any]
 BOOTSTRAP = "sidecar.istio.io/bootstrapOverride"
 
 
 def _parts() -> tuple[Obj, Obj]:
-    from meshctl.inject.podspec import template
+    from meshctl.inject.pod import template
 
     return template("mounts"), template("volumes")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from meshctl.inject.podspec import Workload
+from meshctl.inject.pod import Workload
 from meshctl.sources.shape import POD_TEMPLATE_PATHS
 
 Obj = dict[str, Any]
