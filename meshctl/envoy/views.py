@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from meshctl.envoy import bootstrap, clusters, endpoints, listeners, routes, secrets
 from meshctl.envoy.dump import SECTION_TYPES, ConfigDump
 from meshctl.envoy.fields import field
-from meshctl.envoy.redact import redact
 from meshctl.envoy.tables import Row, table
 from meshctl.errors import InputError
+
+if TYPE_CHECKING:  # each view imports its own module when it runs: a table needs no redaction tables
+    from meshctl.envoy import clusters, endpoints, listeners
 
 #: Sections a live Envoy may lack although nothing is wrong (no ECDS provider configured).
 OPTIONAL = frozenset({"ecds"})
@@ -24,11 +25,23 @@ OPTIONAL = frozenset({"ecds"})
 
 @dataclass(frozen=True)
 class View:
-    """One subcommand's result: rows, Envoy's objects (redacted) and the rendered table."""
+    """One subcommand's result: rows, Envoy's objects (redacted, built when first asked for) and the table."""
 
     rows: Any
-    objects: Any
+    build_objects: Any
     table: str
+
+    @property
+    def objects(self) -> Any:
+        """Envoy's objects, redacted."""
+        return self.build_objects() if callable(self.build_objects) else self.build_objects
+
+
+def redact(node: Any, message: str | None = None) -> Any:
+    """:func:`meshctl.envoy.redact.redact`, imported when an object is shown."""
+    from meshctl.envoy.redact import redact as run
+
+    return run(node, message)
 
 
 def require(dump: ConfigDump, key: str) -> None:
@@ -67,63 +80,80 @@ def _section_object(dump: ConfigDump, key: str) -> Any:
 
 def clusters_view(dump: ConfigDump, flt: clusters.ClusterFilter) -> View:
     """``pc clusters``: Cluster objects under -o json."""
+    from meshctl.envoy import clusters
+
     require(dump, "clusters")
     rows = clusters.cluster_rows(dump, flt)
-    objects = _resource_objects(dump, "clusters", [r["name"] for r in rows])
-    return View(rows, objects, table(rows, clusters.COLUMNS, 5))
+    return View(rows, lambda: _resource_objects(dump, "clusters", [r["name"] for r in rows]),
+                table(rows, clusters.COLUMNS, 5))
 
 
 def listeners_view(dump: ConfigDump, flt: listeners.ListenerFilter) -> View:
     """``pc listeners``: Listener objects under -o json."""
+    from meshctl.envoy import listeners
+
     require(dump, "listeners")
     rows = listeners.listener_rows(dump, flt)
-    objects = _resource_objects(dump, "listeners", [r["name"] for r in rows])
-    return View(rows, objects, table(rows, listeners.COLUMNS, 1))
+    return View(rows, lambda: _resource_objects(dump, "listeners", [r["name"] for r in rows]),
+                table(rows, listeners.COLUMNS, 1))
 
 
 def routes_view(dump: ConfigDump, name: str) -> View:
     """``pc routes``: RouteConfiguration objects under -o json."""
+    from meshctl.envoy import routes
+
     require(dump, "routes")
     rows = routes.route_rows(dump, name)
     names = [e.name for e in dump.entries("routes") if not name or e.name == name]
-    return View(rows, _resource_objects(dump, "routes", names), table(rows, routes.COLUMNS, 5))
+    return View(rows, lambda: _resource_objects(dump, "routes", names), table(rows, routes.COLUMNS, 5))
 
 
 def secrets_view(dump: ConfigDump, now: datetime) -> View:
     """``pc secrets``: the SecretsConfigDump (key material redacted) under -o json."""
+    from meshctl.envoy import secrets
+
     require(dump, "secrets")
     rows = secrets.secret_rows(dump, now)
-    return View(rows, _section_object(dump, "secrets"), table(rows, secrets.COLUMNS, 5))
+    return View(rows, lambda: _section_object(dump, "secrets"), table(rows, secrets.COLUMNS, 5))
 
 
 def bootstrap_view(dump: ConfigDump) -> View:
     """``pc bootstrap``: the BootstrapConfigDump (the default, as istioctl); the table is ``-o short``."""
+    from meshctl.envoy import bootstrap
+
     require(dump, "bootstrap")
     row = bootstrap.bootstrap_row(dump)
-    return View(row, _section_object(dump, "bootstrap"), bootstrap.bootstrap_summary(row))
+    return View(row, lambda: _section_object(dump, "bootstrap"), bootstrap.bootstrap_summary(row))
 
 
 def ecds_view(dump: ConfigDump) -> View:
     """``pc ecds``: every extension config with its type; the EcdsConfigDump under -o json."""
+    from meshctl.envoy import bootstrap
+
     require(dump, "ecds")
     rows = bootstrap.ecds_rows(dump)
-    return View(rows, _section_object(dump, "ecds"), table(rows, bootstrap.ECDS_COLUMNS, 5))
+    return View(rows, lambda: _section_object(dump, "ecds"), table(rows, bootstrap.ECDS_COLUMNS, 5))
 
 
 def endpoints_view(statuses: Any, flt: endpoints.EndpointFilter, dump: ConfigDump | None = None) -> View:
     """``pc endpoints`` from ``/clusters?format=json``: ClusterStatus objects (hosts filtered) under -o json;
     read from a config dump (``dump``), the ClusterLoadAssignments of the clusters shown."""
-    rows, objects = endpoints.status_rows_and_objects(statuses, flt)
-    if dump is not None:
-        shown = list(dict.fromkeys(str(r["cluster"]) for r in rows))
-        objects = _resource_objects(dump, "endpoints", shown)
-    else:
-        objects = [redact(o, "envoy.admin.v3.ClusterStatus") for o in objects]
+    from meshctl.envoy import endpoints
+
+    rows, statuses_shown = endpoints.status_rows_and_objects(statuses, flt)
+
+    def objects() -> list[Any]:
+        if dump is not None:
+            return _resource_objects(dump, "endpoints", list(dict.fromkeys(str(r["cluster"]) for r in rows)))
+        return [redact(o, "envoy.admin.v3.ClusterStatus") for o in statuses_shown]
+
     return View(rows, objects, table(rows, endpoints.STATUS_COLUMNS, 5))
 
 
 def eds_statuses(dump: ConfigDump) -> Any:
     """A dump's EDS as ``/clusters?format=json`` would show it (``-f`` of a config dump)."""
+    from meshctl.envoy import endpoints
+
     require(dump, "endpoints")
     return endpoints.eds_as_statuses(dump)
 
@@ -133,7 +163,7 @@ def all_view(dump: ConfigDump, now: datetime, live: Any, with_headers: bool) -> 
     from meshctl.envoy.everything import render_all, rows_all
 
     doc = {"configs": [s.raw for s in dump.sections]}
-    return View(rows_all(dump, now, live), redact(doc), render_all(dump, now, live, with_headers))
+    return View(rows_all(dump, now, live), lambda: redact(doc), render_all(dump, now, live, with_headers))
 
 
 def dump_objects(dump: ConfigDump, keys: set[str] | None) -> Row:
