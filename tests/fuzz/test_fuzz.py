@@ -57,7 +57,10 @@ def test_the_contract_holds(request: pytest.FixtureRequest, tmp_path: Path) -> N
     def one(index: int) -> tuple[int, list[str], int, float]:
         case = cases[index]
         got = run(case, tmp_path / f"case{index}", charts)
-        return index, violations(case, got), got.rss_kb, got.seconds
+        problems = violations(case, got)
+        if problems:
+            problems.append(f"stderr: {got.stderr.strip()[-300:]!r}")
+        return index, problems, got.rss_kb, got.seconds
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = list(pool.map(one, range(len(cases))))
