@@ -79,7 +79,9 @@ class LazyGroup(TyperGroup):
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The command list of ``--help`` from docstrings, without building every command."""
-        rows = [(name, short_help(name)) for name, entry in COMMANDS.items() if not entry.hidden]
+        from meshctl.cli.summaries import summary  # generated one-liners: no command imported for --help
+
+        rows = [(name, summary(name)) for name, entry in COMMANDS.items() if not entry.hidden]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 

@@ -27,3 +27,25 @@ def test_bash_completion_lists_commands() -> None:
     script = render("bash")
     for command in ("analyze", "proxy-config", "precheck", "kube-inject", "install"):
         assert command in script
+
+
+def test_help_summaries_are_current() -> None:
+    from meshctl.cli import summaries
+
+    assert summaries.FILE.read_text() == summaries.render(), \
+        "meshctl/cli/summaries.json is stale: run python -m meshctl.cli.summaries"
+
+
+def test_help_lists_every_visible_command_without_importing_it() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom meshctl.__main__ import main\nmain(['--help'])\n"
+            "print(sorted(m for m in sys.modules if m.startswith('meshctl.cli.') and m not in "
+            "('meshctl.cli.app', 'meshctl.cli.coercion', 'meshctl.cli.summaries')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    from meshctl.cli.app import COMMANDS
+
+    listed = {line.split()[0] for line in out.splitlines() if line.startswith("  ") and line.split()[0] in COMMANDS}
+    assert listed == {name for name, entry in COMMANDS.items() if not entry.hidden}
+    assert out.splitlines()[-1] == "[]", "--help imported command modules"
