@@ -48,3 +48,14 @@ def test_examples_pass_with_suppressions(run_cli) -> None:
                   "-S", "MSH01*=*", "-S", "MSH0202=DestinationRule shop/*",
                   "-S", "MSH1702=Service orders/*")
     assert res.exit_code == 0, res.stdout
+
+
+def test_one_problem_is_reported_once(run_cli) -> None:
+    """Two analyzers that find the same problem (a missing mirror host) give one finding, at the field."""
+    messages = json.loads(run_cli("analyze", "--use-kube=false", "-f", str(REPO / "examples"), "-o", "json").stdout)
+    seen: dict[tuple[str, str, str], list[str]] = {}
+    for m in messages:
+        seen.setdefault((m["code"], m["origin"], m["message"]), []).append(m.get("path") or "")
+    for key, paths in seen.items():
+        nested = [(a, b) for a in paths for b in paths if a != b and b.startswith(a + ".")]
+        assert not nested, f"{key} reported at a field and at its parent: {nested}"

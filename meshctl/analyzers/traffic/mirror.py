@@ -56,7 +56,7 @@ class MirrorAnalyzer(Analyzer):
                        subsets: set[tuple[str, str, str]], domain: str) -> None:
         for dest in mirror_destinations(vs):
             if index.lookup(vs.namespace, export_to_of(vs), dest.host) is None:
-                ctx.report("IST0101", vs, path=dest.path, ref_kind="mirror host", ref_name=dest.host)
+                ctx.report("IST0101", vs, path=f"{dest.path}.host", ref_kind="mirror host", ref_name=dest.host)
             if dest.subset and (*resource_name_for_host(dest.host, vs.namespace, domain),
                                 dest.subset) not in subsets:
                 ctx.report("IST0101", vs, path=f"{dest.path}.subset",
