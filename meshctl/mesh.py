@@ -54,23 +54,6 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return out
 
 
-def read_yaml_map(path: str, what: str, kind: str = "YAML") -> dict[str, Any]:
-    """A YAML (or JSON) mapping from a file, ``{}`` when it is empty; else an InputError.
-
-    ``kind`` names the format in the messages ("invalid mesh config YAML", "must be a YAML mapping");
-    "" leaves it out.
-    """
-    from meshctl.sources.loading import read_value
-
-    kind = f" {kind}" if kind else ""
-    data = read_value(path)  # bounded and guarded; its errors name the file
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise InputError(f"{path}: {what} must be a{kind} mapping")
-    return data
-
-
 # The parts of a mesh config that meshctl reads field by field, in meshctl.sources.shape's notation.
 _MESH_SHAPE: dict[str, Any] = {
     "rootNamespace": "scalar", "trustDomain": "scalar",
@@ -91,16 +74,20 @@ def check_mesh_config(data: dict[str, Any], where: str) -> dict[str, Any]:
 
 def load_mesh_config(path: str | None) -> dict[str, Any]:
     """The mesh config: defaults, with the file's settings applied on top."""
+    from meshctl.sources.loading import read_mapping
+
     if not path:
         return copy.deepcopy(DEFAULT_MESH_CONFIG)
-    return deep_merge(DEFAULT_MESH_CONFIG, check_mesh_config(read_yaml_map(path, "mesh config"), path))
+    return deep_merge(DEFAULT_MESH_CONFIG, check_mesh_config(read_mapping(path, "mesh config"), path))
 
 
 def load_mesh_networks(path: str | None) -> dict[str, Any]:
     """The mesh networks: empty unless a file gives them."""
+    from meshctl.sources.loading import read_mapping
+
     if not path:
         return copy.deepcopy(DEFAULT_MESH_NETWORKS)
-    networks = read_yaml_map(path, "mesh networks")
+    networks = read_mapping(path, "mesh networks")
     if not isinstance(networks.get("networks") or {}, dict):
         raise InputError(f"{path}: networks must be a mapping")
     return deep_merge(DEFAULT_MESH_NETWORKS, networks)

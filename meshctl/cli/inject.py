@@ -1,12 +1,11 @@
 """``meshctl inject enable|disable|status|iptables``, ``kube-inject`` and ``check-inject``.
 
 Parsing, calling the use cases of :mod:`meshctl.inject` and rendering only; the cluster
-client comes from :mod:`meshctl.cluster` through the shared options.
+client the use cases receive comes from :mod:`meshctl.sources.cluster`.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,54 +30,47 @@ UseKube = Annotated[bool | None, typer.Option(
     help="Read values from the cluster (default: when no value files are given and a kubeconfig exists).")]
 NativeSidecar = Annotated[bool, typer.Option(
     "--native-sidecar", help="Inject istio-proxy as a native sidecar (an init container).")]
-TABLE_FORMATS = ("table", "json", "yaml")
 
 
 def _connect(kubeconfig: str | None, context: str | None, timeout: float) -> Any:
-    """A lazy cluster client: built on the first call, by :mod:`meshctl.cluster`."""
-    client: list[Any] = []
+    """A lazy cluster client, made by :mod:`meshctl.sources.cluster` on the first call."""
+    from meshctl.sources.cluster import connector
 
-    def connect() -> Any:
-        if not client:
-            client.append(o.cluster_client(kubeconfig, context, timeout))
-        return client[0]
-    return connect
-
-
-def _cluster_configured(kubeconfig: str | None, context: str | None) -> bool:
-    from meshctl.cluster.kubeconfig import kubeconfig_paths
-
-    return bool(context or kubeconfig_paths(kubeconfig, os.environ) or os.environ.get("KUBERNETES_SERVICE_HOST"))
+    return connector(o.cluster_options(kubeconfig, context, timeout))
 
 
 def _sources(injection_config: str | None, mesh_config: str | None, values_file: str | None,
              revision: str | None, native: bool, use_kube: bool | None, kubeconfig: str | None,
              context: str | None, istio_namespace: str) -> Any:
     from meshctl.inject.usecases import ValueSources
+    from meshctl.sources.cluster import configured
 
     return ValueSources(injection_config, mesh_config, values_file, revision, native, use_kube,
-                        _cluster_configured(kubeconfig, context), istio_namespace)
+                        configured(kubeconfig, context), istio_namespace)
 
 
-NamespaceOutput = Annotated[str, typer.Option(
-    "--output", "-o", help="table, json or yaml ({namespace, labels (after), changed}).")]
+NamespaceOutput = Annotated[str, o.output_option(o.TABLE_FORMATS, "json and yaml: {namespace, labels (after), "
+                                                                  "changed}.")]
+CHECK_FORMATS = (*o.TABLE_FORMATS, "log", "sarif", "junit")
+CheckOutput = Annotated[str, o.output_option(CHECK_FORMATS)]
 
 
 def _label(action: str, namespace: str | None, revision: str | None, dry_run: str | None, output: str,
            kubeconfig: str | None, context: str | None, timeout: float) -> None:
     from meshctl.inject.namespaces import LabelRequest, label_namespace, render_label
-    from meshctl.report.structured import render_data
+    from meshctl.report.data import render_data
+    from meshctl.sources.cluster import client
 
     table = o.table_format(output) == "table"
     req = LabelRequest(action, namespace, revision, o.dry_run_mode(dry_run))
-    result = label_namespace(req, o.cluster_client(kubeconfig, context, timeout))
-    emit(render_label(result, True) if table else render_data(result.as_dict(), output))
+    result = label_namespace(req, client(o.cluster_options(kubeconfig, context, timeout)))
+    emit(render_label(result) if table else render_data(result.as_dict(), output))
 
 
 @app.command("enable")
 def enable(namespace: o.Namespace = None, revision: Revision = None, dry_run: o.DryRun = None,
            output: NamespaceOutput = "table", kubeconfig: o.Kubeconfig = None, context: o.Context = None,
-           timeout: o.Timeout = 30.0, debug: o.Debug = False) -> None:
+           timeout: o.Timeout = 30.0) -> None:
     """Label a namespace for injection (istio-injection=enabled, or istio.io/rev=REV)."""
     o.label_value(revision, "--revision")
     _label("enable", namespace, revision, dry_run, output, kubeconfig, context, timeout)
@@ -86,8 +78,7 @@ def enable(namespace: o.Namespace = None, revision: Revision = None, dry_run: o.
 
 @app.command("disable")
 def disable(namespace: o.Namespace = None, dry_run: o.DryRun = None, output: NamespaceOutput = "table",
-            kubeconfig: o.Kubeconfig = None, context: o.Context = None, timeout: o.Timeout = 30.0,
-            debug: o.Debug = False) -> None:
+            kubeconfig: o.Kubeconfig = None, context: o.Context = None, timeout: o.Timeout = 30.0) -> None:
     """Remove a namespace's injection labels, keeping every other label."""
     _label("disable", namespace, None, dry_run, output, kubeconfig, context, timeout)
 
@@ -95,14 +86,14 @@ def disable(namespace: o.Namespace = None, dry_run: o.DryRun = None, output: Nam
 @app.command("status")
 def status(namespace: o.Namespace = None, all_namespaces: o.AllNamespaces = False,
            output: o.Output = "table", kubeconfig: o.Kubeconfig = None, context: o.Context = None,
-           timeout: o.Timeout = 30.0, debug: o.Debug = False) -> None:
+           timeout: o.Timeout = 30.0) -> None:
     """Per namespace: injection label, revision, the webhook that acts, pods that need a restart."""
-    if output not in TABLE_FORMATS:
-        raise UsageError(f"unknown output format {output!r}; use one of {', '.join(TABLE_FORMATS)}")
+    o.table_format(output)
     from meshctl.inject.namespaces import StatusRequest, injection_status, render_status
+    from meshctl.sources.cluster import client
 
     statuses = injection_status(StatusRequest(namespace, all_namespaces),
-                                o.cluster_client(kubeconfig, context, timeout))
+                                client(o.cluster_options(kubeconfig, context, timeout)))
     emit(render_status(statuses, output))
 
 
@@ -115,7 +106,6 @@ def iptables(
     injection_config: InjectionConfig = None, mesh_config: MeshConfig = None, values_file: ValuesFile = None,
     use_kube: UseKube = None, istio_namespace: o.IstioNamespace = "istio-system",
     kubeconfig: o.Kubeconfig = None, context: o.Context = None, timeout: o.Timeout = 30.0,
-    debug: o.Debug = False,
 ) -> None:
     """The nat rules istio-init installs, from the same arguments kube-inject writes."""
     from meshctl.inject.usecases import IptablesRequest, iptables_preview
@@ -131,15 +121,13 @@ def iptables(
 
 def kube_inject(
     filename: Annotated[list[str], typer.Option("--filename", "-f", help="Manifest file, or - for stdin.")],
-    output_file: Annotated[str | None, typer.Option(
-        "--output-file", "-o", "--output",
-        help="Write the injected manifest to this file instead of stdout (not a format: kube-inject writes YAML).")]
+    output_file: Annotated[str | None, o.output_file_option(
+        "Write the injected manifest to this file instead of stdout (not a format: kube-inject writes YAML).")]
     = None,
     native_sidecar: NativeSidecar = False, revision: Revision = None,
     injection_config: InjectionConfig = None, mesh_config: MeshConfig = None, values_file: ValuesFile = None,
     use_kube: UseKube = None, istio_namespace: o.IstioNamespace = "istio-system",
     kubeconfig: o.Kubeconfig = None, context: o.Context = None, timeout: o.Timeout = 30.0,
-    debug: o.Debug = False,
 ) -> None:
     """Inject the Istio sidecar into pods and pod templates in a manifest."""
     if output_file in o.TABLE_FORMATS:
@@ -168,13 +156,11 @@ def check_inject(
     namespace: o.Namespace = None,
     selector: Annotated[str | None, typer.Option("--selector", "-l", help="Pods with these labels.")] = None,
     filename: o.Filename = None,
-    output: Annotated[str, typer.Option("--output", "-o", help="table, json, yaml, log, sarif or junit.")]
-    = "table",
+    output: CheckOutput = "table",
     failure_threshold: Annotated[str, typer.Option(
         "--failure-threshold", help="Exit 79 at this level: Error (2+ injectors), Warning (not injected).")]
     = "Error",
     kubeconfig: o.Kubeconfig = None, context: o.Context = None, timeout: o.Timeout = 30.0,
-    debug: o.Debug = False,
 ) -> None:
     """Explain, per mutating webhook, whether pods will be injected and why."""
     from meshctl.analysis.result import Result
@@ -190,13 +176,12 @@ def check_inject(
         problem = selector_syntax_error(selector)
         if problem:
             raise UsageError(f"invalid label selector -l {selector!r}: {problem}")
-    if output not in (*TABLE_FORMATS, "log", "sarif", "junit"):
-        raise UsageError(f"unknown output format {output!r}; use table, json, yaml, log, sarif or junit")
+    o.output_format(output, CHECK_FORMATS)
     found = run(CheckInjectRequest(pod, selector, filename or (), namespace), _connect(kubeconfig, context, timeout))
     for line in found.notes:
         note(line)
     result = Result(checks.messages(found.checks), failure_threshold=threshold, analyzers=("check-inject",))
-    if output in TABLE_FORMATS:
+    if output in o.TABLE_FORMATS:
         emit(checks.render(found.checks, output))
     else:
         from meshctl.report import renderer

@@ -11,6 +11,7 @@ import typer
 
 from meshctl import ISTIO_VERSION
 from meshctl.cli import options as o
+from meshctl.cli.findings import Output as FindingsOutput
 from meshctl.cli.output import emit, note
 from meshctl.errors import ExitCode, MeshctlError, UsageError
 
@@ -41,6 +42,13 @@ Repo = Annotated[str, typer.Option("--repo", help="The Helm repository charts ar
                                    "Istio's, https://istio-release.storage.googleapis.com/charts).",
                                    show_default=False)]
 Yes = Annotated[bool, typer.Option("--skip-confirmation", "-y", help="Do not ask for confirmation.")]
+#: ``manifest generate`` prints Kubernetes manifests: YAML documents or a JSON List.
+MANIFEST_FORMATS = ("yaml", "json")
+ManifestOutput = Annotated[str, o.output_option(MANIFEST_FORMATS)]
+Output = Annotated[str, o.output_option(o.TABLE_FORMATS, "table shows progress lines; json and yaml a list of "
+                                        "{kind, namespace, name, action}.")]
+UninstallOutput = Annotated[str, o.output_option(o.TABLE_FORMATS, "json and yaml: a list of {kind, namespace, "
+                                                 "name, action}: deleted, already-gone or would-delete.")]
 
 
 def _request(profile: str | None, sets: list[str] | None, files: list[str] | None, revision: str | None,
@@ -68,15 +76,14 @@ def generate(
     charts: Charts = None,
     version: ChartVersion = "",
     repo: Repo = "",
-    output: Annotated[str, typer.Option("--output", "-o", help="yaml or json.")] = "yaml",
+    output: ManifestOutput = "yaml",
     timeout: o.Timeout = 30.0,
 ) -> None:
     """Print Istio's charts as Helm renders them for the configuration (no cluster needed)."""
-    from meshctl.install.manifest import FORMATS, render
+    o.output_format(output, MANIFEST_FORMATS)
+    from meshctl.install.manifest import render
     from meshctl.install.usecase import generate as run
 
-    if output not in FORMATS:
-        raise UsageError(f"unknown output format {output!r}; use yaml or json")
     rendered = run(_request(profile, set_, filename, revision, charts, version, repo))
     for text in rendered.notes:
         note(text)
@@ -159,12 +166,8 @@ def _print_plan(objects: list[dict[str, Any]], verb: str) -> None:
     _print_dry_run([f"{verb} {describe(obj)}" for obj in objects])
 
 
-Output = Annotated[str, typer.Option("--output", "-o", help="table (progress lines), json or yaml (a list of "
-                                     "{kind, namespace, name, action}).")]
-
-
 def _emit_rows(rows: list[dict[str, Any]], output: str) -> None:
-    from meshctl.report.structured import render_data
+    from meshctl.report.data import render_data
 
     emit(render_data(rows, output))
 
@@ -208,8 +211,10 @@ def install(
         else:
             _emit_rows([object_row(obj, "would-apply") for obj in objects], output)
         return
+    from meshctl.sources.cluster import client as connect
+
     cluster = o.cluster_options(kubeconfig, context, timeout, verbose)
-    client = o.cluster_client(kubeconfig, context, timeout, verbose)
+    client = connect(cluster)
     gate = None if skip_precheck else (lambda cfg: _precheck(cfg, cluster))
     with _reporter(0, o.colors_enabled(), lines=table) as notify:
         result = usecase.install(req, client, lambda q: _confirm(q, yes), notify, precheck=gate)
@@ -250,7 +255,7 @@ def verify_install(
     version: ChartVersion = "",
     repo: Repo = "",
     istio_namespace: o.IstioNamespace = "istio-system",
-    output: Annotated[str, typer.Option("--output", "-o", help="log, table, json, yaml, sarif, junit.")] = "log",
+    output: FindingsOutput = "log",
     kubeconfig: o.Kubeconfig = None,
     context: o.Context = None,
     timeout: o.Timeout = 30.0,
@@ -260,11 +265,12 @@ def verify_install(
     from meshctl.analysis.result import Result, finalize
     from meshctl.install import usecase
     from meshctl.report import renderer
+    from meshctl.sources.cluster import client
 
     render = renderer(output)
     req = _request(profile, set_, filename, revision, charts, version, repo)
-    client = o.cluster_client(kubeconfig, context, timeout, verbose)
-    messages, checked = usecase.verify(client, req, istio_namespace)
+    messages, checked = usecase.verify(client(o.cluster_options(kubeconfig, context, timeout, verbose)), req,
+                                       istio_namespace)
     result = Result(finalize(messages))
     emit(render(result))
     if not result.messages and output == "log":
@@ -278,8 +284,7 @@ def uninstall(
                                         "Istio custom resource); not with --revision.")] = False,
     yes: Yes = False,
     dry_run: o.DryRun = None,
-    output: Annotated[str, typer.Option("--output", "-o", help="table, json or yaml (a list of {kind, namespace, "
-                                        "name, action}: deleted, already-gone or would-delete).")] = "table",
+    output: UninstallOutput = "table",
     istio_namespace: o.IstioNamespace = "istio-system",
     kubeconfig: o.Kubeconfig = None,
     context: o.Context = None,
@@ -290,10 +295,11 @@ def uninstall(
     from meshctl.install import usecase
     from meshctl.install.manifest import describe
     from meshctl.install.results import object_row
+    from meshctl.sources.cluster import client as connect
 
     table = o.table_format(output) == "table"
     mode = o.dry_run_mode(dry_run)
-    client = o.cluster_client(kubeconfig, context, timeout, verbose)
+    client = connect(o.cluster_options(kubeconfig, context, timeout, verbose))
     rows: list[dict[str, Any]] = []
 
     def done(what: str, obj: dict[str, Any]) -> None:

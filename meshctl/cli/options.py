@@ -35,9 +35,9 @@ Timeout = Annotated[float, typer.Option(
     "--timeout", help="Deadline for the whole command: seconds, or a duration such as 30s or 5m.",
     parser=_timeout, callback=_arm_deadline, metavar="DURATION")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Say more about what happens.")]
-# --no-color and --debug are listed on each command for --help; app.split_argv takes them out of the
-# command line for every command and sets the run's Environment (meshctl.env) from them.
-NoColor = Annotated[bool, typer.Option("--no-color", help="No colours (also when NO_COLOR is set).")]
+# --no-color and --debug are global flags: app.split_argv takes them out of the command line for every
+# command and sets the run's Environment (meshctl.env) from them; commands do not declare them.
+# (Debug is still listed by the proxy-config commands' --help.)
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
 IstioNamespace = Annotated[str, typer.Option("--istioNamespace", "-i", help="Istio's system namespace.")]
 DryRun = Annotated[str | None, typer.Option(
@@ -57,6 +57,11 @@ def dry_run_mode(value: str | None) -> str | None:
 def output_option(formats: tuple[str, ...], about: str = "") -> Any:
     """The one ``-o/--output`` option: ``Annotated[str, output_option(FORMATS)]``; ``about`` adds a sentence."""
     return typer.Option("--output", "-o", help=f"Output format: {', '.join(formats)}.{' ' + about if about else ''}")
+
+
+def output_file_option(about: str) -> Any:
+    """``-o`` as kube-inject spells it (as istioctl does): the file to write, not a format."""
+    return typer.Option("--output-file", "-o", "--output", help=about)
 
 
 def output_format(value: str, formats: tuple[str, ...]) -> str:
@@ -107,13 +112,6 @@ def cluster_options(kubeconfig: str | None, context: str | None, timeout: float,
                     verbose: bool = False) -> ClusterOptions:
     """ClusterOptions from the parsed flags."""
     return ClusterOptions(kubeconfig=kubeconfig, context=context, timeout=timeout, verbose=verbose)
-
-
-def cluster_client(kubeconfig: str | None, context: str | None, timeout: float, verbose: bool = False) -> Any:
-    """A cluster client from the parsed flags."""
-    from meshctl.cluster.client import get_client
-
-    return get_client(cluster_options(kubeconfig, context, timeout, verbose))
 
 
 def colors_enabled(no_color: bool = False) -> bool:

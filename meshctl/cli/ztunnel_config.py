@@ -21,7 +21,7 @@ Target = Annotated[str | None, typer.Argument(
     help="A ztunnel pod to port-forward to; by default one ztunnel pod (on --node, if given).")]
 AdminUrl = Annotated[str | None, typer.Option("--admin-url", help="ztunnel admin API, e.g. http://127.0.0.1:15000.")]
 DumpFile = Annotated[str | None, typer.Option("--file", "-f", help="A saved config_dump JSON file, or - for stdin.")]
-Output = Annotated[str, typer.Option("--output", "-o", help="table, or json or yaml: ztunnel's own objects.")]
+Output = Annotated[str, o.output_option(o.TABLE_FORMATS, "json and yaml: ztunnel's own objects.")]
 ZtunnelNamespace = Annotated[str | None, typer.Option("--namespace", "-n", help="Namespace of the ztunnel pods.")]
 Node = Annotated[str, typer.Option("--node", help="Read the ztunnel on this node (and, for workloads, only its).")]
 WorkloadNamespace = Annotated[str, typer.Option(
@@ -52,7 +52,7 @@ def _command(section: str, doc: str) -> None:
     def command(target: Target = None, admin_url: AdminUrl = None, file: DumpFile = None, output: Output = "table",
                 namespace: ZtunnelNamespace = None, node: Node = "", workload_namespace: WorkloadNamespace = "",
                 address: Address = "", admin_port: AdminPort = 15000, kubeconfig: o.Kubeconfig = None,
-                context: o.Context = None, timeout: o.Timeout = 10.0, debug: o.Debug = False) -> None:
+                context: o.Context = None, timeout: o.Timeout = 10.0) -> None:
         _run(section, target, admin_url, file, output, namespace, node, workload_namespace, address, admin_port,
              kubeconfig, context, timeout)
 

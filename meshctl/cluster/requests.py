@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from meshctl.conventions import selectors
+
 FIELD_MANAGER = "meshctl"
 PAGE_SIZE = 500
 JSON = "application/json"
@@ -69,7 +71,7 @@ def selector_string(selector: str | Mapping[str, str] | None) -> str | None:
     """A label/field selector as the API wants it: a string, or ``k=v,...`` from a mapping."""
     if selector is None or isinstance(selector, str):
         return selector or None
-    return ",".join(f"{k}={v}" for k, v in selector.items()) or None
+    return selectors.to_string(selector) or None
 
 
 def _dry(dry_run: bool) -> tuple[tuple[str, str], ...]:

@@ -13,6 +13,11 @@ INJECTION = "istio-injection"
 DATAPLANE_MODE = "istio.io/dataplane-mode"
 DEACTIVATED = "istio.io/deactivated"
 
+# Ambient mode: which waypoint serves an object, and what traffic a waypoint serves.
+USE_WAYPOINT = "istio.io/use-waypoint"
+USE_WAYPOINT_NAMESPACE = "istio.io/use-waypoint-namespace"
+WAYPOINT_FOR = "istio.io/waypoint-for"
+
 # Pod labels and annotations.
 SIDECAR_INJECT = "sidecar.istio.io/inject"
 SIDECAR_STATUS = "sidecar.istio.io/status"

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-INJECT = "sidecar.istio.io/inject"
-STATUS = "sidecar.istio.io/status"
+from meshctl.conventions import labels as names
+
+INJECT = names.SIDECAR_INJECT
+STATUS = names.SIDECAR_STATUS
+REV = names.REVISION
+INJECTION_LABEL = names.INJECTION
 PROXY_IMAGE = "sidecar.istio.io/proxyImage"
 PROXY_CPU = "sidecar.istio.io/proxyCPU"
 PROXY_MEMORY = "sidecar.istio.io/proxyMemory"
@@ -22,8 +26,6 @@ KUBEVIRT_INTERFACES = "traffic.sidecar.istio.io/kubevirtInterfaces"
 STATUS_PORT = "status.sidecar.istio.io/port"
 PROXY_CONFIG = "proxy.istio.io/config"
 NATIVE_SIDECAR = "sidecar.istio.io/nativeSidecar"
-REV = "istio.io/rev"
-INJECTION_LABEL = "istio-injection"
 DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container"
 DEFAULT_LOGS_CONTAINER = "kubectl.kubernetes.io/default-logs-container"
 PROM_SCRAPE = "prometheus.io/scrape"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from meshctl.analysis.message import Message
 from meshctl.inject.webhooks import WebhookVerdict, analyze
+from meshctl.report.data import render_data, tabwrite
 from meshctl.resource import Resource
 
 MULTIPLE = "ERROR: multiple webhooks will inject, which can lead to errors"
@@ -60,9 +58,7 @@ def messages(checks: list[PodCheck]) -> list[Message]:
 
 def table(rows: list[list[str]], gap: int = 5) -> str:
     """Left-aligned columns (tabwriter style); the last column is not padded."""
-    widths = [max(len(r[i]) for r in rows) + gap for i in range(len(rows[0]) - 1)]
-    lines = ("".join(c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)) + r[-1] for r in rows)
-    return "".join(line.rstrip() + "\n" for line in lines)
+    return "".join(line.rstrip() + "\n" for line in tabwrite(rows, gap).split("\n")[:-1])
 
 
 def render_table(checks: list[PodCheck]) -> str:
@@ -89,8 +85,6 @@ def rows(checks: list[PodCheck]) -> list[dict[str, Any]]:
 
 def render(checks: list[PodCheck], fmt: str) -> str:
     """table, json or yaml."""
-    if fmt == "json":
-        return json.dumps(rows(checks), indent=2) + "\n"
-    if fmt == "yaml":
-        return yaml.safe_dump(rows(checks), sort_keys=False)
+    if fmt in ("json", "yaml"):
+        return render_data(rows(checks), fmt)
     return render_table(checks)

@@ -70,7 +70,7 @@ class NamespaceStatus:
 
     def as_dict(self) -> Obj:
         """A plain mapping for json/yaml output."""
-        return {"namespace": self.namespace, "istio-injection": self.injection, "revision": self.revision,
+        return {"namespace": self.namespace, a.INJECTION_LABEL: self.injection, "revision": self.revision,
                 "webhooks": self.webhooks,
                 "needsRestart": [{"pod": r.pod, "reason": r.reason} for r in self.restarts]}
 
@@ -186,16 +186,11 @@ def injection_status(req: StatusRequest, client: Any) -> list[NamespaceStatus]:
 
 def render_status(statuses: list[NamespaceStatus], output: str) -> str:
     """inject status as a table, json or yaml."""
-    import json
-
-    import yaml
-
     from meshctl.inject.checks import table
+    from meshctl.report.data import render_data
 
-    if output == "json":
-        return json.dumps([s.as_dict() for s in statuses], indent=2) + "\n"
-    if output == "yaml":
-        return str(yaml.safe_dump([s.as_dict() for s in statuses], sort_keys=False))
+    if output in ("json", "yaml"):
+        return render_data([s.as_dict() for s in statuses], output)
     rows = [["NAMESPACE", "ISTIO-INJECTION", "REVISION", "WEBHOOK", "NEEDS RESTART"]]
     for s in statuses:
         restarts = ", ".join(f"{r.pod} ({r.reason})" for r in s.restarts) or "-"
@@ -203,13 +198,11 @@ def render_status(statuses: list[NamespaceStatus], output: str) -> str:
     return table(rows, gap=3)
 
 
-def render_label(result: LabelResult, table_output: bool) -> str:
+def render_label(result: LabelResult) -> str:
     """What enable/disable says: one line (and the patch for a client dry run)."""
     import json
 
     ns = result.namespace
-    if not table_output:
-        return ""
     if result.patch is None:
         return f"namespace/{ns} unchanged: injection already {result.action}d\n"
     if result.dry_run == "client":

@@ -4,8 +4,8 @@ Where the injector's values come from (:func:`injection_values`): files (``--inj
 ``--values``, ``--mesh-config``) over the cluster's ``istio-sidecar-injector`` and ``istio``
 ConfigMaps of the revision when the cluster is used, else the istiod chart's defaults.
 Using the cluster when Istio (or the revision) is not installed there is an error, never a
-silent fall back to the defaults. The cluster client comes from ``connect()`` (a
-:mod:`meshctl.cluster` client built by the CLI), called only when the cluster is needed.
+silent fall back to the defaults. The cluster client comes from ``connect()`` (made by
+:mod:`meshctl.sources.cluster`), called only when the cluster is needed.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from meshctl.analysis.selectors import injector_configmap_name
+from meshctl.conventions.labels import INJECTOR_CONFIGMAP
 from meshctl.errors import ClusterError, InputError, UsageError
 from meshctl.inject import values as v
 from meshctl.mesh import deep_merge, mesh_configmap_names
@@ -60,7 +62,7 @@ def _installed_revisions(client: Any, namespace: str) -> list[str]:
         found = client.list("ConfigMap", namespace=namespace)
     except ClusterError:
         return []
-    prefix = v.INJECTOR_CONFIGMAP
+    prefix = INJECTOR_CONFIGMAP
     names = [str((c.get("metadata") or {}).get("name", "")) for c in found]
     return sorted("default" if n == prefix else n[len(prefix) + 1:] for n in names
                   if n == prefix or n.startswith(prefix + "-"))
@@ -69,7 +71,7 @@ def _installed_revisions(client: Any, namespace: str) -> list[str]:
 def cluster_values(client: Any, namespace: str, revision: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
     """(Helm values, mesh config) of a revision from the cluster; ClusterError when it is not installed."""
     rev = revision or "default"
-    name = v.INJECTOR_CONFIGMAP if rev == "default" else f"{v.INJECTOR_CONFIGMAP}-{rev}"
+    name = injector_configmap_name(rev)
     injector = _configmap(client, name, namespace)
     if injector is None:
         revisions = _installed_revisions(client, namespace)

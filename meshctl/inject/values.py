@@ -15,7 +15,8 @@ from typing import Any
 
 from meshctl import ISTIO_HUB, ISTIO_VERSION
 from meshctl.errors import InputError
-from meshctl.mesh import DEFAULT_MESH_CONFIG, check_mesh_config, deep_merge, read_yaml_map
+from meshctl.mesh import DEFAULT_MESH_CONFIG, check_mesh_config, deep_merge
+from meshctl.sources.loading import read_mapping
 
 #: The same images ``meshctl install`` deploys (one source of truth: :mod:`meshctl`).
 DEFAULT_HUB = ISTIO_HUB
@@ -24,7 +25,6 @@ DEFAULT_RESOURCES: dict[str, Any] = {
     "limits": {"cpu": "2", "memory": "1Gi"},
     "requests": {"cpu": "100m", "memory": "128Mi"},
 }
-INJECTOR_CONFIGMAP = "istio-sidecar-injector"
 MESH_CONFIGMAP = "istio"
 
 
@@ -204,7 +204,7 @@ def mesh_from_configmap(configmap: dict[str, Any], where: str) -> dict[str, Any]
 
 def values_from_file(path: str) -> dict[str, Any]:
     """Helm values from ``--values``: a values map, or an IstioOperator's ``spec.values``."""
-    data = read_yaml_map(path, "values file", kind="")
+    data = read_mapping(path, "values file")
     spec = data.get("spec")
     if data.get("kind") == "IstioOperator" and isinstance(spec, dict):
         return dict(spec.get("values") or {})
@@ -217,7 +217,7 @@ def injection_config_from_file(path: str) -> dict[str, Any]:
     The ConfigMap's Go templates (``data.config``) are not executed: meshctl's
     template is data in this package and only the values shape it.
     """
-    data = read_yaml_map(path, "injection config", kind="")
+    data = read_mapping(path, "injection config")
     if data.get("kind") == "ConfigMap":
         return helm_values_from_configmap(data, path)
     if isinstance(data.get("values"), (str, dict)):
@@ -227,7 +227,7 @@ def injection_config_from_file(path: str) -> dict[str, Any]:
 
 def mesh_from_file(path: str) -> dict[str, Any]:
     """A mesh config from ``--mesh-config``: the mesh YAML, or the ``istio`` ConfigMap."""
-    data = read_yaml_map(path, "mesh config", kind="")
+    data = read_mapping(path, "mesh config")
     if data.get("kind") == "ConfigMap":
         data = mesh_from_configmap(data, path)
     return check_mesh_config(data, path)

@@ -17,8 +17,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from meshctl.errors import InputError, UsageError
 
 #: The charts Istio publishes that meshctl installs (names as in their ``Chart.yaml``).
@@ -45,11 +43,13 @@ class ChartSet:
 
 
 def _chart_name(chart_yaml: Path) -> str | None:
+    from meshctl.sources.loading import read_mapping
+
     try:
-        doc = yaml.safe_load(chart_yaml.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        doc = read_mapping(str(chart_yaml), "Chart.yaml")  # bounded and guarded
+    except InputError:
         return None
-    name = doc.get("name") if isinstance(doc, dict) else None
+    name = doc.get("name")
     return str(name) if name else None
 
 

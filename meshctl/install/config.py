@@ -152,13 +152,9 @@ def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> Tree:
 
 def load_overlay(path: str) -> Tree:
     """Read one ``-f`` file (``-`` is stdin): an IstioOperator, or a Helm values file (as ``spec.values``)."""
-    from meshctl.sources.loading import read_value
+    from meshctl.sources.loading import read_mapping
 
-    doc = read_value(path)  # bounded and guarded; its errors name the file
-    if doc is None:
-        doc = {}
-    if not isinstance(doc, dict):
-        raise InputError(f"{path}: expected an IstioOperator or a Helm values mapping, not {type(doc).__name__}")
+    doc = read_mapping(path, "an IstioOperator or a Helm values file")  # bounded and guarded
     if doc.get("kind") == KIND:
         return doc
     if "kind" in doc and "apiVersion" in doc:

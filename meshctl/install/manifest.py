@@ -23,7 +23,6 @@ from meshctl.install.engine import render_chart
 from meshctl.install.plan import ChartRelease, releases
 
 Obj = dict[str, Any]
-FORMATS = ("yaml", "json")
 #: Helm's install order by kind (``releaseutil.InstallOrder``), with CRDs moved to the front.
 ORDER = ("CustomResourceDefinition", "PriorityClass", "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange",
          "PodSecurityPolicy", "PodDisruptionBudget", "ServiceAccount", "Secret", "SecretList", "ConfigMap",

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from meshctl.conventions.labels import MANAGED_BY, REVISION
 from meshctl.errors import ClusterError
 from meshctl.install.meta import MANAGER, RECORD_LABEL, RECORD_TYPE, Obj, release_id
 
@@ -94,8 +95,8 @@ def encode(record: Record) -> Obj:
     payload = base64.b64encode(gzip.compress(json.dumps(doc, sort_keys=True).encode(), mtime=0)).decode()
     return {"apiVersion": "v1", "kind": "Secret", "type": RECORD_TYPE,
             "metadata": {"name": secret_name(record.name), "namespace": record.namespace,
-                         "labels": {RECORD_LABEL: "true", "app.kubernetes.io/managed-by": MANAGER,
-                                    "istio.io/rev": record.revision or "default"}},
+                         "labels": {RECORD_LABEL: "true", MANAGED_BY: MANAGER,
+                                    REVISION: record.revision or "default"}},
             "data": {"release": base64.b64encode(payload.encode()).decode()}}
 
 

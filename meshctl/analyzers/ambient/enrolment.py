@@ -25,14 +25,15 @@ from meshctl.analysis.selectors import (
     label_selector_matches,
     pod_inject_setting,
 )
+from meshctl.conventions import labels as names
 from meshctl.resource import Resource
 
-DATAPLANE_MODE = "istio.io/dataplane-mode"
-USE_WAYPOINT = "istio.io/use-waypoint"
-USE_WAYPOINT_NAMESPACE = "istio.io/use-waypoint-namespace"
-WAYPOINT_FOR = "istio.io/waypoint-for"
+DATAPLANE_MODE = names.DATAPLANE_MODE
+USE_WAYPOINT = names.USE_WAYPOINT
+USE_WAYPOINT_NAMESPACE = names.USE_WAYPOINT_NAMESPACE
+WAYPOINT_FOR = names.WAYPOINT_FOR
+REDIRECTION = names.AMBIENT_REDIRECTION
 WAYPOINT_CLASS = "istio-waypoint"
-REDIRECTION = "ambient.istio.io/redirection"
 GATEWAY_POD_LABELS = ("gateway.networking.k8s.io/gateway-name", "gateway.istio.io/managed", "istio.io/gateway-name")
 #: What traffic a waypoint serves for each ``istio.io/waypoint-for`` value.
 SERVES = {"service": {"service"}, "workload": {"workload"}, "all": {"service", "workload"}, "none": set()}

@@ -8,7 +8,7 @@ from typing import Any
 from meshctl.analysis.context import Context
 from meshctl.analysis.registry import Analyzer, register
 from meshctl.analysis.selectors import LabelIndex
-from meshctl.analyzers.gateway.workloads import gateway_selector_text, server_port, servers
+from meshctl.analyzers.gateway.workloads import gateway_selector, gateway_selector_text, server_port, servers
 from meshctl.resource import Resource
 
 Claims = dict[str, list[tuple[str, str]]]
@@ -36,12 +36,6 @@ def build_table(gateways: list[Resource]) -> dict[str, PortTable]:
     return table
 
 
-def parse_selector(text: str) -> dict[str, str]:
-    """``k=v,k2=v2`` back into a label map."""
-    pairs = (part.split("=") for part in text.split(","))
-    return {p[0]: p[1] for p in pairs if len(p) == 2}
-
-
 def claimed_by_others(server: dict[str, Any], claims: Claims, me: str) -> set[str]:
     """Other gateways binding one of the server's hosts on the same address."""
     bind = str(server.get("bind") or "")
@@ -61,11 +55,12 @@ class ConflictingGatewayAnalyzer(Analyzer):
         """Report Gateways whose selector shares pods and port with another claiming the same host."""
         gateways = ctx.resources.of_kind("Gateway")
         table = build_table(gateways)
+        labels = {gateway_selector_text(g): gateway_selector(g) for g in gateways}
         pods = LabelIndex(ctx.resources.of_kind("Pod"))
         overlap_cache: dict[tuple[str, str], bool] = {}
         for gateway in gateways:
             mine = gateway_selector_text(gateway)
-            hits = [sel for sel in table if self._overlaps(mine, sel, pods, overlap_cache)]
+            hits = [sel for sel in table if self._overlaps(mine, sel, labels, pods, overlap_cache)]
             if mine and not hits:
                 ctx.report("IST0101", gateway, path="spec.selector", ref_kind="selector", ref_name=mine)
                 continue
@@ -80,15 +75,16 @@ class ConflictingGatewayAnalyzer(Analyzer):
                                hosts=",".join(str(h) for h in server.get("hosts") or []))
 
     @staticmethod
-    def _overlaps(mine: str, theirs: str, pods: LabelIndex, cache: dict[tuple[str, str], bool]) -> bool:
+    def _overlaps(mine: str, theirs: str, labels: dict[str, dict[str, str]], pods: LabelIndex,
+                  cache: dict[tuple[str, str], bool]) -> bool:
         """Same selector text, or one text contains the other and some pod matches both."""
         if mine == theirs:
             return True
         if mine not in theirs and theirs not in mine:
             return False
         if (mine, theirs) not in cache:
-            both = {**parse_selector(theirs), **parse_selector(mine)}
-            mine_labels, their_labels = parse_selector(mine), parse_selector(theirs)
+            mine_labels, their_labels = labels[mine], labels[theirs]
+            both = {**their_labels, **mine_labels}
             cache[(mine, theirs)] = not _conflicting(mine_labels, their_labels) and bool(pods.select(both))
         return cache[(mine, theirs)]
 
