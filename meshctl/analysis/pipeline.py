@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -10,11 +11,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from meshctl import ISTIO_VERSION
+from meshctl.analysis.analyzer_index import AnalyzerSpec, changed_kinds, default_environment, select
 from meshctl.analysis.context import Environment, utc_now
-from meshctl.analysis.engine import needed_kinds, run_analyzers
+from meshctl.analysis.engine import run_analyzers
 from meshctl.analysis.environment import prepare
 from meshctl.analysis.message import Message
-from meshctl.analysis.registry import select
 from meshctl.analysis.result import Result, Suppression, annotation_suppressed, finalize
 from meshctl.catalogue import Level
 from meshctl.cluster.gaps import ReadGap, denied_note, failed_note, failure_reasons
@@ -33,6 +34,7 @@ ISTIO_VERSION_OPTION = "istio_version"
 """``env.options`` key: the Istio version checks compare against (``--istio-version``, istiod's, or meshctl's)."""
 
 if TYPE_CHECKING:
+    from meshctl.analysis.registry import Analyzer
     from meshctl.cluster.options import ClusterOptions
 
 
@@ -181,14 +183,14 @@ def analyze(req: AnalyzeRequest, extra: Sequence[Resource] = ()) -> Result:
 
 def _analyze(req: AnalyzeRequest, extra: Sequence[Resource]) -> Result:
     analyzers = select(list(req.analyzers))
-    snapshot, env, loaded = _snapshot(req, needed_kinds(analyzers), extra)
+    snapshot, env, loaded = _snapshot(req, {kind for a in analyzers for kind in a.inputs}, extra)
     inputs = {a.name: tuple(a.inputs) for a in analyzers}
     failed = [*loaded.failed, *(loaded.denied if req.strict_access else ())]
     not_run = failure_reasons(inputs, failed)
     # A kind that is not served has no objects: analyzers run without it, unless it is all they read.
     idle = {a.name for a in analyzers if set(a.inputs) <= loaded.unavailable}
     runnable = [a for a in analyzers if a.name not in not_run and a.name not in idle]
-    run = run_analyzers(snapshot, runnable, env)
+    run = run_analyzers(snapshot, _to_run(runnable, snapshot, env), env)
     skipped = {**run.skipped, **{name: f"kinds not served: {', '.join(sorted(inputs[name]))}"
                                  for name in idle}}
     messages = run.messages
@@ -202,6 +204,19 @@ def _analyze(req: AnalyzeRequest, extra: Sequence[Resource]) -> Result:
     return Result(final, req.failure_threshold, req.output_threshold, {**skipped, **not_run},
                   [a.name for a in analyzers], not_run=not_run, allow_partial=req.allow_partial,
                   notes=notes)
+
+
+def _to_run(specs: Sequence[AnalyzerSpec], snapshot: Snapshot, env: Environment) -> list[type[Analyzer]]:
+    """The analyzers' classes, leaving out (not even importing) those that would report nothing:
+    what they read is what the index ran them over (the default snapshot, whose objects their
+    input kinds hold, in the default environment) and they reported nothing there. An analyzer
+    whose module is already imported costs nothing and always runs."""
+    changed = changed_kinds(snapshot)
+    quiet = [s for s in specs if s.quiet and s.module not in sys.modules and not changed.intersection(s.inputs)]
+    if quiet and env == default_environment():
+        left_out = {s.name for s in quiet}
+        specs = [s for s in specs if s.name not in left_out]
+    return [s.load() for s in specs]
 
 
 def _in_namespace(message: Message, namespace: str) -> bool:

@@ -46,6 +46,11 @@ def register(cls: type[Analyzer]) -> type[Analyzer]:
     return cls
 
 
+def registered(name: str) -> type[Analyzer] | None:
+    """The analyzer registered as ``name`` so far (its module imported), or None."""
+    return _REGISTRY.get(name)
+
+
 _loaded = False
 
 
