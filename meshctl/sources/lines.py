@@ -14,9 +14,8 @@ import re
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
+from functools import cache
 from typing import Any
-
-import yaml
 
 _BREAK = re.compile("\r\n|\r|\n|\x85|\u2028|\u2029")  # libyaml's line breaks
 _TEXT_BUDGET = 64 << 20  # characters of file text kept for lookups, over all files
@@ -24,21 +23,22 @@ _RECENT_DOCS = 16
 _recent: OrderedDict[int, FileLines] = OrderedDict()
 
 
-class _NodeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Composes nodes only for their marks and keys: tags are not resolved (that costs a Python
-    call per scalar, most of the work)."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        return ""
-
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        return None
-
-    def ascend_resolver(self) -> None:
-        return None
-
-
+@cache
 def _loader() -> type:
+    """A loader that composes nodes only for their marks and keys: tags are not resolved (that
+    costs a Python call per scalar, most of the work). PyYAML is imported on the first lookup."""
+    import yaml
+
+    class _NodeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            return ""
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            return None
+
+        def ascend_resolver(self) -> None:
+            return None
+
     return _NodeLoader
 
 
@@ -103,6 +103,8 @@ class FileLines:
 
     def _document(self, line: int) -> Any:
         """The root node of the document starting on ``line`` (1-based), or None."""
+        import yaml
+
         if line in self._docs:
             self._docs.move_to_end(line)
             return self._docs[line]
@@ -139,6 +141,8 @@ class FileLines:
 
 
 def _scalar(node: Any, key: str) -> str | None:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             if isinstance(k, yaml.ScalarNode) and k.value == key:
@@ -147,6 +151,8 @@ def _scalar(node: Any, key: str) -> str | None:
 
 
 def _child(node: Any, key: str) -> Any:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             if isinstance(k, yaml.ScalarNode) and k.value == key:
@@ -163,6 +169,8 @@ def _is(node: Any, identity: tuple[str, str, str | None]) -> bool:
 
 def _find_object(root: Any, identity: tuple[str, str, str | None]) -> Any:
     """The object itself, or the item of a List (or JSON array) that is this object."""
+    import yaml
+
     if _is(root, identity):
         return root
     items = root if isinstance(root, yaml.SequenceNode) else _child(root, "items")
@@ -176,6 +184,8 @@ def _find_object(root: Any, identity: tuple[str, str, str | None]) -> Any:
 
 def _key(node: Any, rest: str, exact: bool) -> tuple[Any, Any] | None:
     """The (key, value) pair of a mapping that ``rest`` starts with (the longest such key)."""
+    import yaml
+
     best: tuple[Any, Any] | None = None
     for k, v in node.value:
         if not isinstance(k, yaml.ScalarNode):
@@ -196,6 +206,8 @@ def field_line(obj: Any, path: str) -> int:
     Paths are meshctl's: ``spec.http[0].route[1].destination.host``; mapping keys may contain dots
     (``metadata.annotations.sidecar.istio.io/inject``) or be written in brackets (``labels[app]``).
     """
+    import yaml
+
     node, rest = obj, path
     line: int = obj.start_mark.line
     while rest:

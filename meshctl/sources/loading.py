@@ -18,28 +18,41 @@ import select
 import stat
 from collections.abc import Callable, Iterator
 from sys import intern
-from typing import IO, Any
-
-import yaml
-from yaml.events import (
-    AliasEvent,
-    DocumentEndEvent,
-    DocumentStartEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-    StreamEndEvent,
-)
+from typing import IO, TYPE_CHECKING, Any
 
 from meshctl.env import Environment, Limits, current
 from meshctl.errors import InputError
 
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
+if TYPE_CHECKING:
+    import yaml
+    from yaml.events import (
+        AliasEvent,
+        DocumentEndEvent,
+        DocumentStartEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+    )
+
+_Loader: type | None = None  # libyaml's CSafeLoader (SafeLoader without libyaml), once imported
+_EVENTS = ("AliasEvent", "DocumentEndEvent", "DocumentStartEvent", "MappingEndEvent", "MappingStartEvent",
+           "ScalarEvent", "SequenceEndEvent", "SequenceStartEvent", "StreamEndEvent")
+
+
+def _import_yaml() -> type:
+    """The loader class; PyYAML's module and event classes are bound here on first use, so that
+    reading JSON never imports it."""
+    global _Loader
+    if _Loader is None:
+        import yaml as module
+        import yaml.events as events
+
+        globals().update({name: getattr(events, name) for name in _EVENTS}, yaml=module)
+        _Loader = getattr(module, "CSafeLoader", module.SafeLoader)
+    return _Loader
 
 CHUNK = 1 << 16
 _KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a character device",
@@ -383,7 +396,7 @@ def yaml_documents(source: str | BoundedReader, where: str, limits: Limits | Non
     """(line, value) for each document of a YAML stream; ``source`` may be text or a bounded reader
     (libyaml then reads it in chunks). Lines count from ``first_line``."""
     limits = limits or current().limits
-    loader = _Loader(source)
+    loader = _import_yaml()(source)
     try:
         loader.get_event()  # StreamStart
         while not loader.check_event(StreamEndEvent):
