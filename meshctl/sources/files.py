@@ -168,6 +168,8 @@ def parse_file(path: str, ignore_unknown: bool = False) -> list[Resource]:
                 head += more
         finally:
             reader.close()
+        if not head.strip(b" \r\n"):
+            return []  # empty, or only spaces and line breaks: no document (and no YAML parser needed)
         if head.lstrip().lstrip(b"\xef\xbb\xbf").startswith((b"{", b"[")):
             return parse_text(read_text(path), path)
         reader = loading.open_input(path, env)
