@@ -35,8 +35,8 @@ TLS_MODE = "security.istio.io/tlsMode"
 CANONICAL_NAME = "service.istio.io/canonical-name"
 CANONICAL_REVISION = "service.istio.io/canonical-revision"
 
-PROXY_NAME = "istio-proxy"
-INIT_NAME = "istio-init"
+PROXY_NAME = names.PROXY_CONTAINER
+INIT_NAME = names.INIT_CONTAINER
 
 
 def opted_out(labels: Mapping[str, str], annotations: Mapping[str, str]) -> bool:

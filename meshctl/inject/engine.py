@@ -10,6 +10,7 @@ import copy
 import json
 from typing import Any
 
+from meshctl.conventions.sidecars import proxy_env_json
 from meshctl.inject import annotations as a
 from meshctl.inject import overrides, probes, templates
 from meshctl.inject.metadata import PROM_ENV, finish, go_defaults
@@ -49,17 +50,8 @@ def injected_revision(template_obj: Obj) -> str | None:
 
 
 def _old_prometheus(spec: Obj) -> dict[str, str] | None:
-    for c in [*(spec.get("containers") or []), *(spec.get("initContainers") or [])]:
-        if c.get("name") != a.PROXY_NAME:
-            continue
-        for env in c.get("env") or []:
-            if env.get("name") == PROM_ENV and env.get("value"):
-                try:
-                    found = json.loads(str(env["value"]))
-                except ValueError:
-                    return None
-                return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else None
-    return None
+    found = proxy_env_json(spec, PROM_ENV)
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else None
 
 
 def uninject(meta: Obj, spec: Obj) -> None:

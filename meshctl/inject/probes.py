@@ -12,6 +12,7 @@ import copy
 import json
 from typing import Any
 
+from meshctl.conventions.sidecars import proxy_env_json
 from meshctl.inject import annotations as a
 
 Obj = dict[str, Any]
@@ -76,17 +77,8 @@ def _already(owner: Obj, path: str, status_port: int) -> bool:
 
 def previous(spec: Obj) -> Obj:
     """The probers an earlier injection handed to the agent (to keep them on re-injection)."""
-    for c in [*(spec.get("containers") or []), *(spec.get("initContainers") or [])]:
-        if c.get("name") != a.PROXY_NAME:
-            continue
-        for env in c.get("env") or []:
-            if env.get("name") == PROBERS_ENV:
-                try:
-                    found = json.loads(str(env.get("value") or "{}"))
-                except ValueError:
-                    return {}
-                return found if isinstance(found, dict) else {}
-    return {}
+    found = proxy_env_json(spec, PROBERS_ENV)
+    return found if isinstance(found, dict) else {}
 
 
 def _one(owner: Obj, container: Obj, path: str, status_port: int, earlier: Obj, probers: Obj) -> Obj | None:

@@ -7,11 +7,12 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from meshctl.analysis.selectors import label_selector_matches
+from meshctl.conventions import labels as names
 from meshctl.conventions import selectors
 from meshctl.conventions.webhooks import istio_webhooks
 from meshctl.inject import annotations as a
 
-NEVER_MATCH = {"matchLabels": {"istio.io/deactivated": "never-match"}}
+NEVER_MATCH = {"matchLabels": {names.DEACTIVATED: "never-match"}}
 DEACTIVATED = "The injection webhook is deactivated, and will never match labels."
 
 

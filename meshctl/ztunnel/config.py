@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from meshctl.errors import UsageError
+from meshctl.report.data import DATA_FORMATS
 from meshctl.ztunnel.dump import SECTIONS, ZtunnelDump, parse_dump
 from meshctl.ztunnel.views import Filter, render_all, render_section
 
-OUTPUTS = ("table", "json", "yaml")
+OUTPUTS = DATA_FORMATS
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from meshctl.envoy.versions import parse_time
 from meshctl.report.data import Columns, Row, render_data, table
 from meshctl.ztunnel.dump import SECTIONS, ZtunnelDump
 
@@ -96,10 +97,7 @@ def policy_rows(dump: ZtunnelDump, flt: Filter = Filter()) -> list[Row]:
 
 
 def _parse_time(text: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    except ValueError:
-        return None
+    return parse_time(str(text) if text is not None else None)
 
 
 def _serial_hex(serial: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from meshctl.analysis.selectors import LabelIndex, selector_string
+from meshctl.conventions.ports import port_number
 from meshctl.resource import Resource
 
 
@@ -26,13 +27,7 @@ def servers(gateway: Resource) -> list[dict[str, Any]]:
 
 def server_port(server: dict[str, Any]) -> int | None:
     """A server's port number; None without a port, 0 when the number is missing."""
-    port = server.get("port")
-    if not isinstance(port, dict):
-        return None
-    try:
-        return int(port.get("number") or 0)
-    except (TypeError, ValueError):
-        return 0
+    return port_number(server)
 
 
 def selected_pods(pods: LabelIndex, gateway: Resource) -> list[Resource]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from meshctl.conventions.ports import port_number
 from meshctl.resource import Resource
 
 ROUTE_KINDS = ("tcp", "tls", "http")
@@ -32,13 +33,7 @@ class RouteDestination:
     @property
     def port(self) -> int | None:
         """``destination.port.number``; None when no port is given, 0 when it has no number."""
-        port = self.destination.get("port")
-        if not isinstance(port, dict):
-            return None
-        try:
-            return int(port.get("number") or 0)
-        except (TypeError, ValueError):
-            return 0
+        return port_number(self.destination)
 
     @property
     def is_mirror(self) -> bool:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from meshctl.analysis.message import Message
+from meshctl.envoy.versions import parse_time
 from meshctl.precheck import profiles
 from meshctl.precheck.model import PrecheckRequest, PrecheckSnapshot
 from meshctl.precheck.permissions import CNI_NAMESPACES
@@ -129,10 +130,7 @@ def cni_plugin(snap: PrecheckSnapshot, req: PrecheckRequest) -> Iterator[Message
 
 
 def _parse_time(text: object) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    except ValueError:
-        return None
+    return parse_time(str(text) if text is not None else None)
 
 
 def _show(delta: timedelta) -> str:
