@@ -130,6 +130,13 @@ class AdminReader:
                 f"cannot reach {self.what} at {self.label}: {exc or type(exc).__name__}"
             ) from None
 
+    def text(self, resp: Any, path: str) -> str:
+        """The body as UTF-8, whatever charset the response claims (JSON is UTF-8: RFC 8259, section 8.1)."""
+        try:
+            return bytes(resp.content).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{self.label}{path} answered with a body that is not UTF-8 text ({exc.reason})") from None
+
     def get(self, path: str, params: dict[str, str] | None = None) -> str:
         """GET ``path``; EnvoyUnreachable or NotEnvoy with one clear sentence on failure."""
         resp = self.request(path, params)
@@ -137,7 +144,7 @@ class AdminReader:
             raise NotEnvoy(
                 f"{self.label}{path} answered HTTP {resp.status_code}; is this an Envoy admin port?"
             )
-        return str(resp.text)
+        return self.text(resp, path)
 
     def config_dump(self, include_eds: bool = False) -> str:
         """``/config_dump`` (with ``include_eds``): a dump, or Envoy's conversion failure text."""
@@ -156,13 +163,13 @@ class AdminReader:
         if include_eds or key == "endpoints":
             params["include_eds"] = "true"
         resp = self.request("/config_dump", params)
-        if resp.status_code == 400 and NO_SUCH_SECTION in resp.text:
+        text = self.text(resp, "/config_dump")
+        if resp.status_code == 400 and NO_SUCH_SECTION in text:
             return None
         if resp.status_code != 200:
             raise NotEnvoy(
                 f"{self.label}/config_dump?mask= answered HTTP {resp.status_code}; is this an Envoy admin port?"
             )
-        text = str(resp.text)
         if not _looks_like_dump(text) and not unrendered(text):
             raise NotEnvoy(
                 f"{self.label} answered /config_dump with something that is not an "
@@ -328,9 +335,9 @@ class IstiodReader(AdminReader):
         if resp.status_code != 200:
             raise InputError(
                 f"{self.label}{path} answered HTTP {resp.status_code}: "
-                f"{' '.join(str(resp.text).split())[:200]}; is this istiod's debug port?"
+                f"{' '.join(self.text(resp, path).split())[:200]}; is this istiod's debug port?"
             )
-        return json_value(resp.text, f"{self.label}{path}")
+        return json_value(self.text(resp, path), f"{self.label}{path}")
 
 
 def istiod_debug_port(pod: dict[str, Any]) -> int:

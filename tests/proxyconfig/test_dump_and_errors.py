@@ -270,3 +270,56 @@ def test_pod_without_sidecar_is_detected() -> None:
             }
         }
     )
+
+
+def _serve(body: bytes, content_type: str) -> tuple[HTTPServer, str]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+DUMP = {"configs": [{"@type": "type.googleapis.com/envoy.admin.v3.ClustersConfigDump", "static_clusters": [
+    {"cluster": {"@type": "type.googleapis.com/envoy.config.cluster.v3.Cluster", "name": "agent",
+                 "type": "STATIC"}}]}]}
+
+
+def test_a_charset_lie_is_read_as_utf8(run_cli) -> None:
+    """Envoy's JSON is UTF-8 whatever the Content-Type claims; a utf-16 label is no internal error."""
+    server, url = _serve(json.dumps(DUMP).encode(), "application/json; charset=utf-16")
+    try:
+        res = run_cli("pc", "clusters", "--admin-url", url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert res.exit_code == 0, res.stderr
+    assert "agent" in res.stdout
+
+
+def test_a_body_that_is_not_utf8_is_unreadable_input(run_cli) -> None:
+    server, url = _serve(json.dumps(DUMP).encode("utf-16"), "application/json")
+    try:
+        res = run_cli("pc", "clusters", "--admin-url", url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert res.exit_code == 65 and "not UTF-8" in res.stderr, res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_a_5000_digit_integer_in_a_dump_is_unreadable_input(run_cli, tmp_path: Path) -> None:
+    path = tmp_path / "dump.json"
+    path.write_text(json.dumps(DUMP).replace('"configs"', '"big": ' + "9" * 5000 + ', "configs"', 1))
+    res = run_cli("pc", "clusters", "-f", str(path))
+    assert res.exit_code == 65 and "more than 4300 digits" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
