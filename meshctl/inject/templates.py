@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import yaml
-
 from meshctl.errors import InputError
 from meshctl.inject import annotations as a
 from meshctl.inject import gotemplate, volumes
@@ -222,10 +220,9 @@ def _custom(name: str, pod: Pod) -> Obj | None:
             text = gotemplate.render(str(text), template_data(pod))
         except gotemplate.TemplateError as exc:
             raise InputError(f"{where} cannot be applied by meshctl: {exc}") from None
-    try:
-        data = yaml.safe_load(str(text)) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(f"{where} is not valid YAML once rendered: {exc}") from None
+    from meshctl.sources.loading import yaml_value
+
+    data = yaml_value(str(text), f"{where} once rendered") or {}  # guarded; its errors name the template
     if not isinstance(data, dict):
         raise InputError(f"{where} is not a pod fragment")
     return data

@@ -24,7 +24,7 @@ from typing import Any
 
 from meshctl.errors import ClusterError, MeshctlError
 from meshctl.install.manifest import describe, identity
-from meshctl.install.meta import MANAGER, RECORD_LABEL, Obj, annotated, owner_of
+from meshctl.install.meta import MANAGER, RECORD_SELECTOR, Obj, annotated, owner_of
 from meshctl.install.release import decode
 from meshctl.kinds import group_of, kind_key
 
@@ -134,7 +134,7 @@ def delete(client: Client, obj: Obj, dry_run: bool = False) -> bool:
 def live_releases(client: Client) -> set[str] | None:
     """``namespace/release`` of every release record in the cluster (None when Secrets cannot be listed)."""
     try:
-        secrets = client.list("Secret", label_selector=f"{RECORD_LABEL}=true")
+        secrets = client.list("Secret", label_selector=RECORD_SELECTOR)
     except MeshctlError:
         return None
     out = set()

@@ -10,6 +10,8 @@ MANAGER = "meshctl"
 RELEASE = "install.meshctl.io/release"
 #: On the release record Secret.
 RECORD_LABEL = "install.meshctl.io/record"
+#: The label selector of every release record.
+RECORD_SELECTOR = f"{RECORD_LABEL}=true"
 RECORD_TYPE = "meshctl.io/release.v1"
 
 

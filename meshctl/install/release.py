@@ -17,7 +17,7 @@ from typing import Any
 
 from meshctl.conventions.labels import MANAGED_BY, REVISION
 from meshctl.errors import ClusterError
-from meshctl.install.meta import MANAGER, RECORD_LABEL, RECORD_TYPE, Obj, release_id
+from meshctl.install.meta import MANAGER, RECORD_LABEL, RECORD_SELECTOR, RECORD_TYPE, Obj, release_id
 
 Ref = dict[str, str]
 
@@ -52,7 +52,7 @@ def read(client: Any, namespace: str, release: str) -> tuple[Record, Obj] | None
 
 def others(client: Any, record: Record) -> list[Record]:
     """The other releases recorded in the same namespace (the default revision's first)."""
-    secrets = client.list("Secret", namespace=record.namespace, label_selector=f"{RECORD_LABEL}=true")
+    secrets = client.list("Secret", namespace=record.namespace, label_selector=RECORD_SELECTOR)
     found = [decode(s) for s in secrets]
     return sorted((r for r in found if r.name != record.name), key=lambda r: (r.name != "istio", r.name))
 
