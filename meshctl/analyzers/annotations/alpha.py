@@ -10,6 +10,7 @@ from meshctl.analyzers.annotations.table import (
     is_istio_annotation,
     known_annotations,
 )
+from meshctl.conventions.labels import INIT_CONTAINER
 from meshctl.resource import Resource
 
 KINDS = ("Namespace", "Service", "Pod", "Deployment")
@@ -17,7 +18,7 @@ KINDS = ("Namespace", "Service", "Pod", "Deployment")
 
 def uses_cni(pod: Resource) -> bool:
     """istioctl's guess that istio-cni handled a pod: it has no istio-init init container."""
-    return not any(isinstance(c, dict) and c.get("name") == "istio-init"
+    return not any(isinstance(c, dict) and c.get("name") == INIT_CONTAINER
                    for c in pod.spec.get("initContainers") or [])
 
 

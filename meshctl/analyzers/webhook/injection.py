@@ -8,6 +8,7 @@ from typing import Any
 from meshctl.analysis.context import Context
 from meshctl.analysis.registry import Analyzer, register
 from meshctl.analysis.selectors import INJECTION_LABEL, REVISION_LABEL, SIDECAR_INJECT, label_selector_matches
+from meshctl.conventions.webhooks import istio_webhooks
 from meshctl.resource import Resource
 
 SET_OPERATORS = frozenset({"In", "NotIn"})
@@ -71,7 +72,7 @@ class WebhookAnalyzer(Analyzer):
         for config in ctx.resources.of_kind("MutatingWebhookConfiguration"):
             found = revisions(config)
             webhooks = [h for h in config.body.get("webhooks") or [] if isinstance(h, dict)]
-            if not found and not any(str(h.get("name", "")).endswith("istio.io") for h in webhooks):
+            if not found and not istio_webhooks(config.body):
                 continue
             revs |= found
             for hook in webhooks:
