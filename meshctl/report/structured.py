@@ -46,7 +46,3 @@ def render_json(result: Result) -> str:
 def render_yaml(result: Result) -> str:
     """A YAML list of messages."""
     return data.to_yaml([message_dict(m) for m in result.shown])
-
-
-#: Plain data (what a command did, not findings) as JSON or YAML: the one output layer's.
-render_data = data.render_data
