@@ -9,7 +9,7 @@ from typing import Any
 
 from meshctl.analysis.message import Message
 from meshctl.resource import Resource
-from meshctl.snapshot import Snapshot
+from meshctl.snapshot import LabelIndex, Snapshot
 
 
 class UndeclaredInput(RuntimeError):
@@ -64,6 +64,11 @@ class InputView:
     def has(self, key: str, namespace: str | None, name: str) -> bool:
         """Whether a resource exists."""
         return self.get(key, namespace, name) is not None
+
+    def label_index(self, key: str, namespace: str | None | object = ...) -> LabelIndex:
+        """The resources of a kind (of one namespace, when given) by label pair, built once per snapshot."""
+        self._check(key)
+        return self._snapshot.label_index(key, namespace)
 
     def select(self, key: str, namespace: str | None, labels: dict[str, str]) -> list[Resource]:
         """Resources of a kind in a namespace carrying all the given labels."""

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from meshctl import snapshot
 from meshctl.conventions import labels, selectors
 from meshctl.conventions.sidecars import proxy_containers as proxy_containers
 from meshctl.resource import Resource
@@ -65,32 +66,8 @@ def namespace_in_ambient(namespace: Resource | None) -> bool:
     return namespace.labels.get(INJECTION_LABEL) != "enabled" and REVISION_LABEL not in namespace.labels
 
 
-class LabelIndex:
-    """Resources indexed by label pair, so a matchLabels selector is answered by set intersection."""
-
-    def __init__(self, resources: Iterable[Resource]) -> None:
-        self._all = list(resources)
-        self._by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for i, res in enumerate(self._all):
-            for pair in res.labels.items():
-                self._by_pair[(str(pair[0]), str(pair[1]))].append(i)
-
-    def select(self, match_labels: Mapping[str, Any] | None,
-               namespace: str | None | object = ...) -> list[Resource]:
-        """Resources carrying every pair (all of them for an empty selector), in input order.
-
-        Pass ``namespace`` to keep only that namespace (``None`` is the empty namespace).
-        """
-        pairs = [(str(k), str(v)) for k, v in (match_labels or {}).items()]
-        if pairs:
-            lists = sorted((self._by_pair.get(p, []) for p in pairs), key=len)
-            hits = set(lists[0]).intersection(*lists[1:])
-            found = [self._all[i] for i in sorted(hits)]
-        else:
-            found = list(self._all)
-        if namespace is ...:
-            return found
-        return [r for r in found if r.namespace == namespace]
+#: Resources indexed by label pair (a snapshot keeps one per kind: ``Snapshot.label_index``).
+LabelIndex = snapshot.LabelIndex
 
 
 #: A matchLabels map as ``a=1,b=2``; a ``kubectl -l`` string as a LabelSelector.

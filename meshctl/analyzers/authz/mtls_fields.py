@@ -22,7 +22,7 @@ class MutualTLSFieldsAnalyzer(Analyzer):
         """Find the mode of the workloads a policy selects (namespace mode without pods); DISABLE is reported."""
         root = str(ctx.mesh_config.get("rootNamespace") or ctx.env.istio_namespace)
         modes = PeerAuthIndex(ctx.resources.of_kind("PeerAuthentication"), root)
-        pods = LabelIndex(ctx.resources.of_kind("Pod"))
+        pods = ctx.resources.label_index("Pod")
         for policy in ctx.resources.of_kind("AuthorizationPolicy"):
             fields = [(path, field) for path, field, _ in source_values(policy, MTLS_SOURCE_FIELDS)]
             fields += [(path, key) for path, key in condition_keys(policy) if key in MTLS_CONDITION_KEYS]

@@ -26,7 +26,7 @@ class GatewayCredentialAnalyzer(Analyzer):
 
     def analyze(self, ctx: Context) -> None:
         """Check each referenced credential once."""
-        pods = LabelIndex(ctx.resources.of_kind("Pod"))
+        pods = ctx.resources.label_index("Pod")
         checked: set[tuple[str | None, str]] = set()
         for gateway in ctx.resources.of_kind("Gateway"):
             namespaces = _workload_namespaces(gateway, pods)

@@ -56,7 +56,7 @@ class ConflictingGatewayAnalyzer(Analyzer):
         gateways = ctx.resources.of_kind("Gateway")
         table = build_table(gateways)
         labels = {gateway_selector_text(g): gateway_selector(g) for g in gateways}
-        pods = LabelIndex(ctx.resources.of_kind("Pod"))
+        pods = ctx.resources.label_index("Pod")
         overlap_cache: dict[tuple[str, str], bool] = {}
         for gateway in gateways:
             mine = gateway_selector_text(gateway)

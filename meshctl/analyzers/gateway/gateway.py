@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from meshctl.analysis.context import Context
 from meshctl.analysis.registry import Analyzer, register
-from meshctl.analysis.selectors import LabelIndex, labels_contain
+from meshctl.analysis.selectors import labels_contain
 from meshctl.analyzers.gateway.workloads import (
     gateway_selector_text,
     selected_pods,
@@ -65,7 +65,7 @@ class IngressGatewayPortAnalyzer(Analyzer):
 
     def analyze(self, ctx: Context) -> None:
         """Report gateways selecting no pod, and server ports no selecting Service exposes."""
-        pods = LabelIndex(ctx.resources.of_kind("Pod"))
+        pods = ctx.resources.label_index("Pod")
         services: dict[str | None, list[Resource]] = {}
         for svc in ctx.resources.of_kind("Service"):
             services.setdefault(svc.namespace, []).append(svc)

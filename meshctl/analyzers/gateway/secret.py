@@ -5,7 +5,6 @@ from __future__ import annotations
 from meshctl.analysis.context import Context
 from meshctl.analysis.hosts import short_or_full_name
 from meshctl.analysis.registry import Analyzer, register
-from meshctl.analysis.selectors import LabelIndex
 from meshctl.analyzers.gateway.credentials import credential_problem
 from meshctl.analyzers.gateway.workloads import gateway_selector_text, selected_pods, servers
 from meshctl.resource import Resource
@@ -21,7 +20,7 @@ class SecretAnalyzer(Analyzer):
 
     def analyze(self, ctx: Context) -> None:
         """Resolve each credentialName in the namespace of the gateway's pods and check the Secret."""
-        pods = LabelIndex(ctx.resources.of_kind("Pod"))
+        pods = ctx.resources.label_index("Pod")
         for gateway in ctx.resources.of_kind("Gateway"):
             matched = selected_pods(pods, gateway)
             workload_ns = matched[0].namespace if matched else None

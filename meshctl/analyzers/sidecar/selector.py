@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from meshctl.analysis.context import Context
 from meshctl.analysis.registry import Analyzer, register
-from meshctl.analysis.selectors import LabelIndex, namespace_in_ambient, selector_string
+from meshctl.analysis.selectors import namespace_in_ambient, selector_string
 from meshctl.analyzers.ambient.enrolment import has_sidecar, pod_enrolled
 from meshctl.resource import Resource
 
@@ -30,7 +30,7 @@ class SelectorAnalyzer(Analyzer):
 
     def analyze(self, ctx: Context) -> None:
         """Check selector Sidecars against pods, and default Sidecars per namespace."""
-        pods = LabelIndex(ctx.resources.of_kind("Pod"))
+        pods = ctx.resources.label_index("Pod")
         by_pod: dict[tuple[str | None, str], list[Resource]] = defaultdict(list)
         pod_of: dict[tuple[str | None, str], Resource] = {}
         defaults: dict[str | None, list[Resource]] = defaultdict(list)

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from meshctl.analysis.context import Context
 from meshctl.analysis.registry import Analyzer, register
-from meshctl.analysis.selectors import LabelIndex, index_by_namespace, selector_string
+from meshctl.analysis.selectors import selector_string
 from meshctl.resource import Resource
 
 
@@ -20,16 +20,13 @@ class SelectorAnalyzer(Analyzer):
 
     def analyze(self, ctx: Context) -> None:
         """Match each selector against the pods of its namespace; then report shared pods."""
-        by_ns = index_by_namespace(ctx.resources.of_kind("Pod"))
-        pods = {ns: LabelIndex(items) for ns, items in by_ns.items()}
         selected_by: dict[tuple[str | None, str], list[Resource]] = defaultdict(list)
         for tel in ctx.resources.of_kind("Telemetry"):
             selector = tel.spec.get("selector")
             match = selector.get("matchLabels") if isinstance(selector, dict) else None
             if not match:
                 continue
-            index = pods.get(tel.namespace)
-            matched = index.select(match) if index else []
+            matched = ctx.resources.label_index("Pod", tel.namespace).select(match)
             for pod in matched:
                 selected_by[(pod.namespace, pod.name)].append(tel)
             if not matched:

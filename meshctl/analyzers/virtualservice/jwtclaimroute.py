@@ -53,7 +53,7 @@ class JWTClaimRouteAnalyzer(Analyzer):
             claim = claim_key(vs)
             if not claim:
                 continue
-            pods = pods or LabelIndex(ctx.resources.of_kind("Pod"))
+            pods = pods or ctx.resources.label_index("Pod")
             for ref in gateways_of(vs):
                 if ref == MESH_GATEWAY:
                     continue
