@@ -90,7 +90,8 @@ class Snapshot:
         per snapshot and shared by every analyzer that asks."""
         found = self._label_indexes.get((key, namespace))
         if found is None:
-            items = self.of_kind(key) if namespace is _ANY_NAMESPACE else self.in_namespace(key, namespace)
+            items = self.of_kind(key) if namespace is _ANY_NAMESPACE else \
+                self.in_namespace(key, namespace if isinstance(namespace, str) else None)
             found = self._label_indexes[(key, namespace)] = LabelIndex(items)
         return found
 
