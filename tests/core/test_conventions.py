@@ -73,3 +73,24 @@ def test_sidecar_is_an_istio_proxy_container_or_native_sidecar() -> None:
 def test_wildcard_hosts_overlap(a: str, b: str, expected: bool) -> None:
     assert hosts.hosts_overlap(a, b) is expected
     assert hosts.hosts_overlap(b, a) is expected
+
+
+@pytest.mark.parametrize(("holder", "expected"), [
+    ({"port": {"number": 443}}, 443), ({"port": {"number": "80"}}, 80), ({"port": {}}, 0),
+    ({"port": {"number": "http"}}, 0), ({"port": 80}, None), ({}, None),
+])
+def test_port_number_of_a_server_or_destination(holder: dict[str, object], expected: int | None) -> None:
+    from meshctl.conventions.ports import port_number
+
+    assert port_number(holder) == expected
+
+
+def test_proxy_env_json_reads_only_istio_proxy_and_skips_empty_values() -> None:
+    spec = {"containers": [{"name": "app", "env": [{"name": "X", "value": '{"app": 1}'}]},
+                           {"name": "istio-proxy", "env": [{"name": "X", "value": ""}, {"name": "Y", "value": "[1]"}]}],
+            "initContainers": [{"name": "istio-proxy", "env": [{"name": "X", "value": '{"native": true}'}]}]}
+    assert sidecars.proxy_env_json(spec, "X") == {"native": True}
+    assert sidecars.proxy_env_json(spec, "Y") == [1]
+    assert sidecars.proxy_env_json(spec, "Z") is None
+    broken = {"containers": [{"name": "istio-proxy", "env": [{"name": "X", "value": "{not json"}]}]}
+    assert sidecars.proxy_env_json(broken, "X") is None
