@@ -154,7 +154,7 @@ def load_overlay(path: str) -> Tree:
     """Read one ``-f`` file (``-`` is stdin): an IstioOperator, or a Helm values file (as ``spec.values``)."""
     from meshctl.sources.loading import read_mapping
 
-    doc = read_mapping(path, "an IstioOperator or a Helm values file")  # bounded and guarded
+    doc = read_mapping(path, "an IstioOperator or Helm values file")  # bounded and guarded
     if doc.get("kind") == KIND:
         return doc
     if "kind" in doc and "apiVersion" in doc:
