@@ -33,7 +33,7 @@ from meshctl.cluster.discovery import (
 from meshctl.cluster.kubeconfig import ResolvedConfig, resolve
 from meshctl.cluster.options import ClusterOptions
 from meshctl.cluster.retry import Deadline, RetryPolicy, parse_retry_after
-from meshctl.cluster.transport import ConnectionFailed, RawResponse, build_api_client, send
+from meshctl.cluster.transport import ConnectionFailed, RawResponse, build_api_client, kubernetes_client_of, send
 from meshctl.errors import ClusterError
 from meshctl.kinds import ISTIO_GROUPS, KINDS, group_of, kind_key
 
@@ -73,8 +73,8 @@ class ClusterClient:
 
     @property
     def api_client(self) -> Any:
-        """The underlying ``kubernetes`` ApiClient (for the websocket port-forward only)."""
-        return self._api
+        """The ``kubernetes`` ApiClient of this connection (for the websocket port-forward only)."""
+        return kubernetes_client_of(self._api)
 
     @property
     def server(self) -> str:

@@ -1,7 +1,9 @@
-"""The I/O edge: send an ApiRequest through the ``kubernetes`` client and return raw bytes.
+"""The I/O edge: send an ApiRequest and return raw bytes.
 
-``kubernetes`` is imported inside functions only, so importing this module stays cheap.
-Responses are never deserialized into the client's model classes.
+A kubeconfig with a token or a client certificate is served by a plain urllib3 pool
+(:mod:`meshctl.cluster.direct`); anything else by the ``kubernetes`` client, imported inside
+functions only, so importing this module stays cheap. Responses are never deserialized into the
+client's model classes.
 """
 
 from __future__ import annotations
@@ -39,6 +41,21 @@ class ConnectionFailed(Exception):
 
 
 def build_api_client(resolved: ResolvedConfig) -> Any:
+    """The connection for ``resolved``: a direct urllib3 pool when the kubeconfig allows, else a
+    ``kubernetes`` ApiClient (exec plugins, auth providers, in-cluster, ...)."""
+    from meshctl.cluster.direct import connect
+
+    return connect(resolved, USER_AGENT) or kubernetes_api_client(resolved)
+
+
+def kubernetes_client_of(api: Any) -> Any:
+    """The ``kubernetes`` ApiClient of a connection (port-forward needs one), built when first asked."""
+    from meshctl.cluster.direct import DirectApi
+
+    return api.kubernetes_client(kubernetes_api_client) if isinstance(api, DirectApi) else api
+
+
+def kubernetes_api_client(resolved: ResolvedConfig) -> Any:
     """A ``kubernetes.client.ApiClient`` for the resolved connection, urllib3 retries off."""
     from kubernetes import client as k
     from kubernetes.config.config_exception import ConfigException
@@ -176,12 +193,21 @@ def _last_clause(text: str) -> str:
 def send(api: Any, req: ApiRequest, timeout: float) -> RawResponse:
     """Send one request with a total timeout; raise ConnectionFailed when no answer came."""
     import urllib3.exceptions as u3
+
+    from meshctl.cluster.direct import DirectApi
+
+    log.debug("%s", req.describe())  # never the body: it may carry Secret data
+    if isinstance(api, DirectApi):
+        try:
+            status, resp_headers, data = api.request(req, timeout)
+        except (u3.HTTPError, OSError) as exc:
+            raise _classify(exc) from None
+        return RawResponse(status, resp_headers, data)
     from kubernetes.client.exceptions import ApiException
 
     headers = {"Accept": req.accept}
     if req.content_type:
         headers["Content-Type"] = req.content_type
-    log.debug("%s", req.describe())  # never the body: it may carry Secret data
     method, url, headers, body, _ = api.param_serialize(
         req.method, req.path, query_params=list(req.query), header_params=headers,
         body=req.body, auth_settings=["BearerToken"])
