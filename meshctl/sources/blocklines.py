@@ -20,7 +20,7 @@ from typing import Any
 Node = tuple[Any, ...]
 _QUOTED = {'"': re.compile(r'"(?:[^"\\]|\\.)*"'), "'": re.compile(r"'(?:[^']|'')*'")}
 _BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*(?:\s+#.*)?$")
-_NOT_PLAIN = tuple("{[&*!|>%@`?,]}#\"'")
+_NOT_PLAIN = "{[&*!|>%@`?,]}#\"'"
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029", "\t")
 
 
@@ -28,32 +28,40 @@ class Unsure(Exception):
     """The text is not in the subset read here: ask libyaml."""
 
 
-def _lex(text: str) -> list[list[Any]]:
-    """[line, indent, content] of each line with content, up to the next document marker."""
+def _lex(text: str) -> tuple[list[int], list[int], list[str]]:
+    """Line numbers, indents and contents of the lines with content, up to the next document
+    marker; a last row of indent -1 ends them."""
     if any(c in text for c in _OTHER_BREAKS):
         raise Unsure
-    out: list[list[Any]] = []
+    numbers: list[int] = []
+    indents: list[int] = []
+    contents: list[str] = []
     for number, line in enumerate(text.split("\n")):
         content = line.lstrip(" ")
         if not content or content[0] == "#":
             continue
         indent = len(line) - len(content)
         if indent == 0 and (content.startswith(("---", "...")) or content[0] == "%"):
-            if out or content[0] == "%":
+            if contents or content[0] == "%":
                 break
             raise Unsure  # a root node on the document marker's line
-        out.append([number, indent, content.rstrip(" ")])
-    return out
+        numbers.append(number)
+        indents.append(indent)
+        contents.append(content.rstrip(" "))
+    numbers.append(-1)
+    indents.append(-1)
+    contents.append("")
+    return numbers, indents, contents
 
 
 def _entry(content: str) -> tuple[str, str | None] | None:
     """(key, inline value or None) of a ``key: value`` line; None when it is no mapping entry."""
     at = content.find(": ")
     if at < 0:
-        if not content.endswith(":"):
+        if content[-1] != ":":
             return None
         at = len(content) - 1
-    if content.startswith(_NOT_PLAIN) or content.startswith("- ") or content == "-":
+    if content[0] in _NOT_PLAIN or content[0] == "-" and (len(content) == 1 or content[1] == " "):
         raise Unsure
     key = content[:at].rstrip(" ")
     if not key or " #" in key:
@@ -70,116 +78,124 @@ def _scalar(text: str, line: int) -> Node:
         if after and after[0] != "#":
             raise Unsure  # a quoted key, or a quoted scalar going on over lines
         return ("v", line, None, False)
-    if first in "{[&*!|>%@`" or text.startswith("- ") or text == "-":
+    if first in "{[&*!|>%@`" or first == "-" and (len(text) == 1 or text[1] == " "):
         raise Unsure
     cut = text.find(" #")
     return ("v", line, (text[:cut] if cut >= 0 else text).rstrip(" "), True)
 
 
+def _is_item(content: str) -> bool:
+    return content[:1] == "-" and (len(content) == 1 or content[1] == " ")
+
+
 class _Reader:
-    def __init__(self, rows: list[list[Any]]) -> None:
-        self.rows = rows
+    def __init__(self, text: str) -> None:
+        self.numbers, self.indents, self.contents = _lex(text)
         self.i = 0
         self.anchors: dict[str, Node] = {}
 
-    def _indent(self) -> int:
-        return self.rows[self.i][1] if self.i < len(self.rows) else -1
-
     def node(self, parent: int) -> Node:
         """The block node starting at the current row (indented more than ``parent``)."""
-        line, indent, content = self.rows[self.i]
-        if content.startswith("- ") or content == "-":
-            return self.sequence(indent)
-        if content[0] not in _QUOTED and _entry(content) is not None:
-            return self.mapping(indent)
-        self.i += 1
-        node = _scalar(content, line)
-        if self._indent() > parent:
+        i = self.i
+        content = self.contents[i]
+        if _is_item(content):
+            return self.sequence(self.indents[i])
+        if content[0] not in _QUOTED:
+            found = _entry(content)
+            if found is not None:
+                return self.mapping(self.indents[i], found)
+        self.i = i + 1
+        node = _scalar(content, self.numbers[i])
+        if self.indents[i + 1] > parent:
             raise Unsure  # a plain scalar going on over lines
         return node
 
     def sequence(self, indent: int) -> Node:
-        start = self.rows[self.i][0]
+        indents, contents = self.indents, self.contents
+        start = self.numbers[self.i]
         items: list[Node] = []
-        while self.i < len(self.rows) and self._indent() == indent:
-            row = self.rows[self.i]
-            content = row[2]
-            if not content.startswith("- "):
-                if content == "-":
-                    raise Unsure  # an item on the next lines
+        while indents[self.i] == indent:
+            i = self.i
+            content = contents[i]
+            if not _is_item(content):
                 break  # the next key of the mapping whose value this sequence is
+            if content == "-":
+                raise Unsure  # an item on the next lines
             rest = content[2:]
             item = rest.lstrip(" ")
-            row[1], row[2] = indent + 2 + len(rest) - len(item), item
+            indents[i], contents[i] = indent + 2 + len(rest) - len(item), item
             items.append(self.node(indent))
-        if self._indent() > indent:
+        if indents[self.i] > indent:
             raise Unsure
         return ("s", start, items)
 
-    def _alias(self, rest: str) -> Node:
+    def _alias(self, rest: str, indent: int) -> Node:
         cut = rest.find(" #")
         name = (rest[1:cut] if cut >= 0 else rest[1:]).rstrip(" ")
-        if not name or " " in name or name not in self.anchors or self._indent() > self.rows[self.i - 1][1]:
+        if not name or " " in name or name not in self.anchors or self.indents[self.i] > indent:
             raise Unsure
         return self.anchors[name]
 
-    def mapping(self, indent: int) -> Node:
-        start = self.rows[self.i][0]
+    def mapping(self, indent: int, found: tuple[str, str | None] | None = None) -> Node:
+        indents, contents, numbers = self.indents, self.contents, self.numbers
+        start = numbers[self.i]
         entries: list[tuple[str, int, Node]] = []
-        while self.i < len(self.rows) and self._indent() == indent:
-            line, _, content = self.rows[self.i]
-            found = _entry(content)
+        while indents[self.i] == indent:
+            i = self.i
+            line = numbers[i]
             if found is None:
-                raise Unsure
+                found = _entry(contents[i])
+                if found is None:
+                    raise Unsure
             key, rest = found
-            self.i += 1
+            found = None
+            self.i = i = i + 1
             value: Node
             anchor = None
-            if rest is not None and rest[0] == "*":  # an alias: libyaml gives the anchored node itself
-                value = self._alias(rest)
-                entries.append((key, line, value))
-                continue
-            if rest is not None and rest[0] == "&":
-                anchor, _, rest = rest[1:].partition(" ")
-                rest = rest.strip(" ")
-                if not anchor:
-                    raise Unsure
-                if not rest or rest[0] == "#":
-                    rest = None
+            if rest is not None:
+                first = rest[0]
+                if first == "*":  # an alias: libyaml gives the anchored node itself
+                    entries.append((key, line, self._alias(rest, indent)))
+                    continue
+                if first == "&":
+                    anchor, _, rest = rest[1:].partition(" ")
+                    rest = rest.strip(" ")
+                    if not anchor:
+                        raise Unsure
+                    if not rest or rest[0] == "#":
+                        rest = None
             if rest is None:
-                following = self.rows[self.i][2] if self.i < len(self.rows) else ""
-                if self._indent() > indent:
+                if indents[i] > indent:
                     value = self.node(indent)
-                elif self._indent() == indent and (following.startswith("- ") or following == "-"):
+                elif indents[i] == indent and _is_item(contents[i]):
                     value = self.sequence(indent)
                 else:
                     value = ("v", line, "", True)
             elif rest[0] in "|>":
                 if not _BLOCK_SCALAR.match(rest):
                     raise Unsure
-                while self._indent() > indent:
+                while indents[self.i] > indent:
                     self.i += 1
                 value = ("v", line, None, False)
             else:
                 value = _scalar(rest, line)
-                if self._indent() > indent:
+                if indents[i] > indent:
                     raise Unsure
             if anchor is not None:
                 self.anchors[anchor] = value
             entries.append((key, line, value))
-        if self._indent() > indent:
+        if indents[self.i] > indent:
             raise Unsure
         return ("m", start, entries)
 
 
 def outline(text: str) -> Node | None:
     """The tree of a document's first node (None when it has none); :class:`Unsure` when in doubt."""
-    rows = _lex(text)
-    if not rows:
+    reader = _Reader(text)
+    if len(reader.contents) == 1:
         return None
-    reader = _Reader(rows)
     root = reader.node(-1)
-    if reader.i != len(rows):
+    if reader.i != len(reader.contents) - 1:
         raise Unsure
     return root
 
