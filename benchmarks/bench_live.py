@@ -211,7 +211,9 @@ def _bench(kube: RealKube, work: Path, shared_istio: Path, args: argparse.Namesp
     populate(kube, args.pods, args.configmaps)
     print(f"populated {args.pods} pods, {args.configmaps} ConfigMaps in {time.perf_counter() - started:.1f}s")
     kubeconfig = kube.kubeconfig(work / "kubeconfig")
-    env = {**os.environ, "PYTHONPATH": str(REPO), "MESHCTL_CACHE_DIR": str(work / "cache")}
+    # Bytecode is cached (as an installed meshctl has it), under the work directory, not in the tree.
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "PYTHONPATH": str(REPO),
+           "MESHCTL_CACHE_DIR": str(work / "cache"), "PYTHONPYCACHEPREFIX": str(work / "pycache")}
 
     # Requests: a cold run (no discovery cache), then a warm one; /metrics reads are not counted.
     time.sleep(1.0)
