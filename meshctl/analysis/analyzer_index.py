@@ -17,10 +17,9 @@ from __future__ import annotations
 import importlib
 import json
 import os
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from meshctl.analysis.context import Environment
@@ -32,8 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent / "analyzers"
 FILE = ROOT / "index.json"
 
 
-@dataclass(frozen=True)
-class AnalyzerSpec:
+class AnalyzerSpec(NamedTuple):
     """What the index knows about one analyzer."""
 
     name: str

@@ -18,8 +18,8 @@ import re
 from typing import Any
 
 Node = tuple[Any, ...]
-_QUOTED = {'"': re.compile(r'"(?:[^"\\]|\\.)*"'), "'": re.compile(r"'(?:[^']|'')*'")}
-_BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*(?:\s+#.*)?$")
+_QUOTED = {'"': r'"(?:[^"\\]|\\.)*"', "'": r"'(?:[^']|'')*'"}  # compiled on first use (start-up)
+_BLOCK_SCALAR = r"[|>][-+0-9]*(?:\s+#.*)?$"
 _NOT_PLAIN = "{[&*!|>%@`?,]}#\"'"
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029", "\t")
 
@@ -73,7 +73,7 @@ def _entry(content: str) -> tuple[str, str | None] | None:
 def _scalar(text: str, line: int) -> Node:
     first = text[0]
     if first in _QUOTED:
-        found = _QUOTED[first].match(text)
+        found = re.match(_QUOTED[first], text)
         after = text[found.end():].strip(" ") if found else "x"
         if after and after[0] != "#":
             raise Unsure  # a quoted key, or a quoted scalar going on over lines
@@ -172,7 +172,7 @@ class _Reader:
                 else:
                     value = ("v", line, "", True)
             elif rest[0] in "|>":
-                if not _BLOCK_SCALAR.match(rest):
+                if not re.match(_BLOCK_SCALAR, rest):
                     raise Unsure
                 while indents[self.i] > indent:
                     self.i += 1

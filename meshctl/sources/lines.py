@@ -20,7 +20,7 @@ from typing import Any
 
 from meshctl.sources import blocklines
 
-_BREAK = re.compile("\r\n|\r|\n|\x85|\u2028|\u2029")  # libyaml's line breaks
+_BREAK = "\r\n|\r|\n|\x85|\u2028|\u2029"  # libyaml's line breaks (compiled only when a file has others)
 _TEXT_BUDGET = 64 << 20  # characters of file text kept for lookups, over all files
 _RECENT_DOCS = 16
 _recent: OrderedDict[int, FileLines] = OrderedDict()
@@ -94,7 +94,7 @@ class FileLines:
         if self._starts is None:
             starts = array("l", [0])
             if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
-                starts.extend(m.end() for m in _BREAK.finditer(text))
+                starts.extend(m.end() for m in re.finditer(_BREAK, text))
             else:  # plain newlines: the fast path
                 position = text.find("\n")
                 while position >= 0:
