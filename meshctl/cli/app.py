@@ -60,10 +60,65 @@ def build_command(name: str) -> Any:
         target = holder
     target.rich_markup_mode = None  # plain help everywhere: same look, no rich import for --help
     target._add_completion = False  # completions come from `meshctl completion`
-    command = typer.main.get_command(target)
+    command = _lazy_group(target) or typer.main.get_command(target)
     command.name = name
     command.hidden = entry.hidden
     return command
+
+
+class LazySubcommands(TyperGroup):
+    """A command group (``pc``, ``zc``, ``inject``) whose subcommands' parameters are built only for
+    the subcommand asked for; listing them (``--help``, completion, an unknown name) builds all."""
+
+    infos: dict[str, Any]
+    settings: dict[str, Any]
+
+    def _build(self, name: str) -> None:
+        if name not in self.commands:
+            self.commands[name] = typer.main.get_command_from_info(self.infos[name], **self.settings)
+
+    def _build_all(self) -> None:
+        for name in self.infos:
+            self._build(name)
+        ordered = {name: self.commands[name] for name in self.infos}
+        self.commands.clear()
+        self.commands.update(ordered)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """Subcommand names in declaration order (each built)."""
+        self._build_all()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The subcommand; for an unknown name every one is built (typer suggests from them)."""
+        if cmd_name in self.infos:
+            self._build(cmd_name)
+        else:
+            self._build_all()
+        return super().get_command(ctx, cmd_name)
+
+
+def _lazy_group(target: typer.Typer) -> LazySubcommands | None:
+    """The group of a Typer holding only plain commands, each built on first use; None otherwise."""
+    infos = target.registered_commands
+    if len(infos) < 2 or target.registered_callback or target.info.callback or target.registered_groups:
+        return None
+    names = [info.name or (info.callback and typer.main.get_command_name(info.callback.__name__)) for info in infos]
+    if not all(names) or len(set(names)) != len(names):
+        return None
+    target.registered_commands = []
+    try:
+        group = typer.main.get_group(target)
+    finally:
+        target.registered_commands = infos
+    if type(group) is not TyperGroup:
+        return None
+    group.__class__ = LazySubcommands
+    assert isinstance(group, LazySubcommands)
+    group.infos = dict(zip(names, infos, strict=True))  # type: ignore[arg-type]
+    group.settings = {"pretty_exceptions_short": target.pretty_exceptions_short,
+                      "rich_markup_mode": target.rich_markup_mode}
+    return group
 
 
 class LazyGroup(TyperGroup):
