@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -40,6 +41,7 @@ from meshctl.kinds import ISTIO_GROUPS, KINDS, group_of, kind_key
 log = logging.getLogger("meshctl.cluster")
 Obj = dict[str, Any]
 Objs = list[Obj]  # spelled out once: the class method ``list`` shadows the builtin
+PREFETCH_THREADS = 4
 
 
 class ClusterClient:
@@ -60,6 +62,7 @@ class ClusterClient:
         self._from_cache = False
         self._cache = cache
         self._lock = threading.Lock()
+        self._ahead_pool: ThreadPoolExecutor | None = None
 
     @property
     def default_namespace(self) -> str:
@@ -80,6 +83,14 @@ class ClusterClient:
     def server(self) -> str:
         """The API server URL."""
         return self.resolved.server
+
+    def close(self) -> None:
+        """Close the connection and stop the page prefetch threads."""
+        with self._lock:
+            pool, self._ahead_pool = self._ahead_pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        self._api.close()
 
     # -- the request loop -------------------------------------------------------------------
 
@@ -120,13 +131,18 @@ class ClusterClient:
             return resp, resp.status, parse_retry_after(resp.headers.get("retry-after"))
         return resp, None, None
 
-    def _read(self, req: rq.ApiRequest) -> tuple[RawResponse, Any]:
+    def _read(self, req: rq.ApiRequest, first: RawResponse | None = None,
+              on_raw: Callable[[RawResponse], None] | None = None) -> tuple[RawResponse, Any]:
         """Execute and decode the JSON body; a body that does not decode (truncated) is asked for
-        again like a 5xx, then fails. An HTTP error answer is returned undecoded (None)."""
+        again like a 5xx, then fails. An HTTP error answer is returned undecoded (None).
+        ``first``: the answer to the first attempt, already received; ``on_raw`` sees every answer
+        before it is decoded."""
         attempt = 0
         while True:
             attempt += 1
-            resp = self._execute(req)
+            resp = first if first is not None and attempt == 1 else self._execute(req)
+            if on_raw is not None:
+                on_raw(resp)
             if resp.status >= 400:
                 return resp, None
             try:
@@ -306,11 +322,23 @@ class ClusterClient:
         given before the restart are not given again (matched by namespace and name)."""
         ns = namespace if target.namespaced else None
         given: set[tuple[str, str]] = set()
+        ahead: dict[str, Future[RawResponse]] = {}
+
+        def fetch_next(resp: RawResponse) -> None:
+            # Ask for the next page while this one is decoded: the token is read from the body's start.
+            token = peek_continue(resp.data) if resp.status < 400 else None
+            if token and token not in ahead:
+                ahead.clear()
+                ahead[token] = self._prefetcher().submit(
+                    self._execute, rq.list_request(target, ns, label_selector, field_selector, token))
+
         for restarted in (False, True):
             token: str | None = None
             while True:
                 req = rq.list_request(target, ns, label_selector, field_selector, token)
-                resp, doc = self._read(req)
+                fetched = ahead.pop(token, None) if token else None
+                ahead.clear()
+                resp, doc = self._read(req, fetched.result() if fetched else None, fetch_next)
                 if resp.status == 410 and token and not restarted:
                     log.debug("list %s expired while paging; restarting", req.path)
                     break
@@ -326,6 +354,14 @@ class ClusterClient:
                 token = (doc.get("metadata") or {}).get("continue") or None
                 if not token:
                     return
+
+    def _prefetcher(self) -> ThreadPoolExecutor:
+        """Threads that fetch the next page of a LIST ahead of its reader."""
+        with self._lock:
+            if self._ahead_pool is None:
+                self._ahead_pool = ThreadPoolExecutor(max_workers=PREFETCH_THREADS,
+                                                      thread_name_prefix="meshctl-page")
+            return self._ahead_pool
 
     def get(self, key: str, name: str, namespace: str | None = None) -> Obj | None:
         """One object, or None when it does not exist."""
@@ -386,6 +422,23 @@ class ClusterClient:
         return bool((doc.get("status") or {}).get("allowed"))
 
 
+_LIST_START = re.compile(rb'\{(?:"kind":"[A-Za-z0-9]*",)?(?:"apiVersion":"[A-Za-z0-9./]*",)?"metadata":(\{[^{}]*\})')
+
+
+def peek_continue(data: bytes) -> str | None:
+    """The ``continue`` token of a LIST body, read from its start (the API server writes kind,
+    apiVersion and metadata before the items), without decoding the rest; None when not found."""
+    found = _LIST_START.match(data, 0, 4096)
+    if found is None:
+        return None
+    try:
+        meta = json.loads(found.group(1))
+    except ValueError:
+        return None
+    token = meta.get("continue") if isinstance(meta, dict) else None
+    return token if isinstance(token, str) and token else None
+
+
 def _meta_ns(obj: Mapping[str, Any]) -> str | None:
     return (obj.get("metadata") or {}).get("namespace") or None
 
@@ -432,5 +485,5 @@ def reset_clients() -> None:
     """Forget cached clients (tests; a new command)."""
     with _CLIENTS_LOCK:
         for client in _CLIENTS.values():
-            client._api.close()
+            client.close()
         _CLIENTS.clear()
