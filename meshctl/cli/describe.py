@@ -11,6 +11,7 @@ from meshctl.cli.output import emit
 from meshctl.errors import UsageError
 
 FORMATS = ("text", "json", "yaml", "dot", "mermaid")
+Output = Annotated[str, o.output_option(FORMATS, "dot (Graphviz) and mermaid draw the routing.")]
 KINDS = {"pod": "pod", "pods": "pod", "po": "pod", "service": "service", "services": "service", "svc": "service"}
 
 
@@ -18,14 +19,12 @@ def describe(
     kind: Annotated[str, typer.Argument(metavar="pod|service", help="What to describe.")],
     name: Annotated[str, typer.Argument(metavar="NAME[.NAMESPACE]", help="The pod or service.")],
     filename: o.Filename = None,
-    output: Annotated[str, typer.Option("--output", "-o", help="text, json, yaml, dot (Graphviz) or mermaid.")]
-    = "text",
+    output: Output = "text",
     namespace: o.Namespace = None,
     istio_namespace: o.IstioNamespace = "istio-system",
     kubeconfig: o.Kubeconfig = None,
     context: o.Context = None,
     timeout: o.Timeout = 30.0,
-    debug: o.Debug = False,
 ) -> None:
     """What the mesh does to a pod or service, live or from files, with a routing picture.
 
@@ -38,7 +37,7 @@ def describe(
     which = KINDS.get(kind.lower())
     if which is None:
         raise UsageError(f"describe pod NAME or describe service NAME, not {kind!r}")
-    o.choice(output, FORMATS, "-o/--output")
+    o.output_format(output, FORMATS)
     base, dot, ns = name.partition(".")
     target_ns = ns if dot else (namespace or None)
     files = filename or []
@@ -54,9 +53,9 @@ def describe(
 
 
 def _default_namespace(req: object) -> str:
-    from meshctl.cluster.client import get_client
+    from meshctl.sources.cluster import client
 
-    return str(get_client(req.cluster).default_namespace)  # type: ignore[attr-defined]
+    return str(client(req.cluster).default_namespace)  # type: ignore[attr-defined]
 
 
 def _render(desc: object, output: str) -> str:

@@ -37,8 +37,6 @@ Timeout = Annotated[float, typer.Option(
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Say more about what happens.")]
 # --no-color and --debug are global flags: app.split_argv takes them out of the command line for every
 # command and sets the run's Environment (meshctl.env) from them; commands do not declare them.
-# (Debug is still listed by the proxy-config commands' --help.)
-Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
 IstioNamespace = Annotated[str, typer.Option("--istioNamespace", "-i", help="Istio's system namespace.")]
 DryRun = Annotated[str | None, typer.Option(
     "--dry-run", help="Change nothing: 'client' (also bare --dry-run) shows the change, "

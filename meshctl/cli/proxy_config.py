@@ -14,7 +14,17 @@ import typer
 from meshctl.cli import options as o
 from meshctl.cli.output import emit
 from meshctl.cli.proxy_config_endpoints import endpoints
-from meshctl.cli.proxy_options import FORMATS, Address, Port, Shared, read, render, shared_options, source
+from meshctl.cli.proxy_options import (
+    FORMATS,
+    PLAIN_FORMATS,
+    Address,
+    Port,
+    Shared,
+    read,
+    render,
+    shared_options,
+    source,
+)
 
 app = typer.Typer(
     help="Read Envoy's configuration from a pod, an admin URL or a saved config dump.", no_args_is_help=True
@@ -36,15 +46,15 @@ def _keep(name: str) -> frozenset[str]:
     return KEEP[name]
 
 
-def _section(opts: Shared, key: str, output_formats: tuple[str, ...] = FORMATS) -> Any:
+def _section(opts: Shared, key: str) -> Any:
     """The dump of section ``key`` of the target, compacted to what its table needs when -o is a table."""
-    src = source(opts, output_formats)
+    src = source(opts)
     keep = _keep(key) if opts.output in ("table", "short", "rows-json", "rows-yaml") else None
     return read(src, (key,), keep=keep).dump
 
 
 @app.command("dump")
-@shared_options()
+@shared_options(formats=PLAIN_FORMATS)
 def dump(
     opts: Shared,
     type_: Annotated[
@@ -60,7 +70,7 @@ def dump(
     from meshctl.envoy.tables import render_rows
     from meshctl.envoy.views import dump_objects
 
-    src = source(opts, ("table", "json", "yaml"))
+    src = source(opts)
     keys = tuple(dict.fromkeys(normalize_type(t) for t in type_ or [])) or None
     if keys and "endpoints" in keys:
         include_eds = True
@@ -132,13 +142,13 @@ def secrets(opts: Shared) -> None:
 
 
 @app.command("bootstrap")
-@shared_options()
+@shared_options(formats=(*FORMATS, "short"))
 def bootstrap(opts: Shared) -> None:
     """The bootstrap as Envoy's BootstrapConfigDump JSON (as istioctl); -o short: Istio and Envoy versions."""
     from meshctl.envoy.views import bootstrap_view
 
     short = opts.output == "short"
-    view = bootstrap_view(_section(opts, "bootstrap", (*FORMATS, "short")))
+    view = bootstrap_view(_section(opts, "bootstrap"))
     emit(view.table if short else render(view, "json" if opts.output == "table" else opts.output))
 
 
@@ -170,7 +180,7 @@ def all_(
 
 
 @app.command("diff")
-@shared_options(target=False)
+@shared_options(target=False, formats=PLAIN_FORMATS)
 def diff(
     opts: Shared,
     a: Annotated[
@@ -187,7 +197,7 @@ def diff(
     sides = []
     for spec in (a, b):
         target, admin_url, file = _side(spec)
-        src = source(replace(opts, target=target, admin_url=admin_url, file=file), ("table", "json", "yaml"))
+        src = source(replace(opts, target=target, admin_url=admin_url, file=file))
         got = read(src, None, include_eds=True)
         if got.unrendered:  # a diff that leaves a section out would call it removed
             raise unrendered_error(got.dump.origin, got.unrendered)

@@ -41,11 +41,11 @@ def _statuses(src: Source) -> tuple[Any, Any]:
 
 def _k8s_client(src: Source) -> Any:
     """The cluster client for --compare-k8s; without a usable kubeconfig, a usage error."""
-    from meshctl.cluster.client import get_client
     from meshctl.errors import ClusterError
+    from meshctl.sources.cluster import client
 
     try:
-        return get_client(src.cluster)
+        return client(src.cluster)
     except ClusterError as exc:
         raise UsageError(f"--compare-k8s reads EndpointSlices and needs a usable kubeconfig: {exc}") from None
 

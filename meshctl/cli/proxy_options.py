@@ -26,13 +26,20 @@ DumpFile = Annotated[
     str | None, typer.Option("--file", "-f", help="A saved config_dump JSON file, or - for stdin.")
 ]
 AdminPort = Annotated[int, typer.Option("--proxy-admin-port", help="Envoy admin port in the pod.")]
-Output = Annotated[
-    str,
-    typer.Option(
-        "--output", "-o",
-        help="table; json or yaml: Envoy's objects as istioctl prints them; rows-json or rows-yaml: the rows.",
-    ),
-]
+#: ``-o`` values of most subcommands: Envoy's own objects (json, yaml, as istioctl prints them) or meshctl's rows.
+FORMATS = ("table", "json", "yaml", "rows-json", "rows-yaml")
+#: ``-o`` values of the subcommands that show Envoy's objects only (dump, diff).
+PLAIN_FORMATS = ("table", "json", "yaml")
+
+
+def _output(formats: tuple[str, ...]) -> Any:
+    """The ``-o`` annotation of a subcommand accepting ``formats`` (the one definition, options.output_option)."""
+    about = "json and yaml: Envoy's objects as istioctl prints them"
+    if "rows-json" in formats:
+        about += "; rows-json and rows-yaml: the rows"
+    if "short" in formats:
+        about += "; short: the Istio and Envoy versions"
+    return Annotated[str, o.output_option(formats, about + ".")]
 Port = Annotated[int, typer.Option("--port", help="Only this port.")]
 Address = Annotated[str, typer.Option("--address", help="Only this address.")]
 
@@ -50,6 +57,8 @@ class Shared:
     kubeconfig: str | None
     context: str | None
     timeout: float
+    #: The ``-o`` values this subcommand accepts.
+    formats: tuple[str, ...] = FORMATS
 
 
 def _param(name: str, annotation: Any, default: Any, kind: Any = inspect.Parameter.POSITIONAL_OR_KEYWORD) -> Any:
@@ -59,32 +68,32 @@ def _param(name: str, annotation: Any, default: Any, kind: Any = inspect.Paramet
 #: The target (before a subcommand's own options) and the rest (after them), in the order --help lists them.
 _TARGET = (_param("target", TargetArg, None), _param("admin_url", AdminUrl, None), _param("file", DumpFile, None))
 _REST = (
-    _param("output", Output, "table"),
     _param("namespace", o.Namespace, None),
     _param("admin_port", AdminPort, 15000),
     _param("kubeconfig", o.Kubeconfig, None),
     _param("context", o.Context, None),
     _param("timeout", o.Timeout, 10.0),
-    _param("debug", o.Debug, False),
 )
 
 
-def shared_options(target: bool = True) -> Callable[[Callable[..., None]], Callable[..., None]]:
+def shared_options(target: bool = True, formats: tuple[str, ...] = FORMATS
+                   ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Give a subcommand the shared options: TARGET, --admin-url and --file first (with ``target``), its own
-    options next, then -o, -n, --proxy-admin-port, --kubeconfig, --context, --timeout and --debug.
+    options next, then -o, -n, --proxy-admin-port, --kubeconfig, --context and --timeout.
 
-    The command takes them as a :class:`Shared` in its first parameter; --debug is applied before it runs.
+    The command takes them as a :class:`Shared` in its first parameter (--debug and --no-color are global);
+    ``-o`` accepts ``formats`` (:func:`source` checks it).
     """
 
     def decorate(command: Callable[..., None]) -> Callable[..., None]:
         own = list(inspect.signature(command, eval_str=True).parameters.values())[1:]
-        params = [*(_TARGET if target else ()), *own, *_REST]
+        params = [*(_TARGET if target else ()), *own, _param("output", _output(formats), "table"), *_REST]
         names = [p.name for p in params]
 
         def wrapper(*args: Any, **kwargs: Any) -> None:
             values = dict(zip(names, args, strict=False), **kwargs)
-            values.pop("debug", None)  # listed for --help; acts through meshctl.cli.app.global_flags
-            shared = Shared(**{k: values.pop(k, None) for k in Shared.__dataclass_fields__})
+            shared = Shared(**{k: values.pop(k, None) for k in Shared.__dataclass_fields__ if k != "formats"},
+                            formats=formats)
             command(shared, **values)
 
         wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
@@ -94,10 +103,6 @@ def shared_options(target: bool = True) -> Callable[[Callable[..., None]], Calla
         return wrapper
 
     return decorate
-
-
-#: ``-o`` values: Envoy's own objects (json, yaml, as istioctl prints them) or meshctl's rows.
-FORMATS = ("table", "json", "yaml", "rows-json", "rows-yaml")
 
 
 @dataclass(frozen=True)
@@ -110,13 +115,11 @@ class Source:
     cluster: Any
 
 
-def source(opts: Shared, formats: tuple[str, ...] = FORMATS) -> Source:
+def source(opts: Shared) -> Source:
     """The checked target of ``opts``; a UsageError for a bad ``-o``, ``--admin-url`` or target."""
-    from meshctl.errors import UsageError
     from meshctl.sources.envoy import parse_target
 
-    if opts.output not in formats:
-        raise UsageError(f"unknown output format {opts.output!r}; use one of {', '.join(formats)}")
+    o.output_format(opts.output, opts.formats)
     if opts.admin_url:
         check_admin_url(opts.admin_url)
     target = parse_target(opts.target, opts.admin_url, opts.file, opts.namespace)

@@ -19,7 +19,7 @@ File = Annotated[str | None, typer.Option(
     "--file", "-f", help="Without POD: a saved /debug/syncz JSON; with POD: Envoy's saved config dump.")]
 IstiodFile = Annotated[str | None, typer.Option(
     "--istiod-file", help="With POD: istiod's saved /debug/config_dump?proxyID= of the proxy.")]
-Output = Annotated[str, typer.Option("--output", "-o", help="table, json or yaml.")]
+Output = Annotated[str, o.output_option(o.TABLE_FORMATS)]
 AdminPort = Annotated[int, typer.Option("--proxy-admin-port", help="Envoy admin port in the pod.")]
 
 
@@ -75,7 +75,6 @@ def proxy_status(
     kubeconfig: o.Kubeconfig = None,
     context: o.Context = None,
     timeout: o.Timeout = 10.0,
-    debug: o.Debug = False,
 ) -> None:
     """Every proxy's xDS sync state as istiod sees it; with POD, istiod's config for it against Envoy's dump.
 
@@ -83,7 +82,7 @@ def proxy_status(
     when a proxy is out of sync, or when istiod's and Envoy's config differ."""
     from meshctl.envoy import sync
 
-    o.choice(output, ("table", "json", "yaml"), "-o/--output")
+    o.output_format(output, o.TABLE_FORMATS)
     if istiod_url:
         from meshctl.cli.proxy_options import check_admin_url
 
@@ -124,9 +123,9 @@ def _envoy_side(pod: str, namespace: str | None, file: str | None, cluster: Any,
         envoy = read_target(Target("file", file), COMPARED, cluster, admin_port, timeout)
         ns = target.namespace or "default"
     else:
-        from meshctl.cluster.client import get_client
+        from meshctl.sources.cluster import client
 
-        ns = target.namespace or get_client(cluster).default_namespace
+        ns = target.namespace or client(cluster).default_namespace
         envoy = read_target(Target("pod", target.value, ns), COMPARED, cluster, admin_port, timeout)
     if not any(envoy.section(k) for k in COMPARED):
         raise InputError(f"{envoy.origin} has none of the sections istiod sends ({', '.join(COMPARED)})")
