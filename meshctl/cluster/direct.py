@@ -110,8 +110,9 @@ def connect(resolved: ResolvedConfig, user_agent: str) -> DirectApi | None:
 
 
 def _token(user: dict[str, Any]) -> str | None:
-    if user.get("token"):
-        return str(user["token"]).strip()
+    """``token`` when present (even empty, as ``kubernetes``' loader has it), else ``tokenFile``'s content."""
+    if "token" in user:
+        return str(user["token"] or "").strip() or None
     if user.get("tokenFile"):
         return Path(str(user["tokenFile"])).read_text(encoding="utf-8").strip() or None
     return None
