@@ -2,10 +2,9 @@
 
 Loading records nothing per field (the loader stays as fast and small as before): each file's
 :class:`FileLines` keeps only the lines its documents start on. When a finding names a field
-(``Message.path``), the document is read again from its first line and the path is walked; the
-line of the deepest field that exists is the answer (a missing field points at its parent), the
-document's line the fallback. Plain block style is read by ``blocklines`` (lines and indents, no
-parser); anything else is composed by libyaml as nodes with marks. Recent files' texts and documents are
+(``Message.path``), the document is parsed again from its first line, as nodes with marks, and
+the path is walked; the line of the deepest field that exists is the answer (a missing field
+points at its parent), the document's line the fallback. Recent files' texts and documents are
 cached (up to a budget of text), so many findings in one file cost one read.
 """
 
@@ -18,13 +17,10 @@ from collections import OrderedDict
 from functools import cache
 from typing import Any
 
-from meshctl.sources import blocklines
-
 _BREAK = "\r\n|\r|\n|\x85|\u2028|\u2029"  # libyaml's line breaks (compiled only when a file has others)
 _TEXT_BUDGET = 64 << 20  # characters of file text kept for lookups, over all files
 _RECENT_DOCS = 16
 _recent: OrderedDict[int, FileLines] = OrderedDict()
-_UNSURE = object()  # a document only libyaml can read back
 
 
 @cache
@@ -112,22 +108,6 @@ class FileLines:
         if line in self._docs:
             self._docs.move_to_end(line)
             return self._docs[line]
-        region = self._region(line)
-        if region is None:
-            return None
-        try:
-            loader = _loader()(region)
-            try:
-                node = loader.get_node() if loader.check_node() else None
-            finally:
-                loader.dispose()
-        except yaml.YAMLError:
-            node = None
-        self._remember(line, node)
-        return node
-
-    def _region(self, line: int) -> str | None:
-        """The text from the document's first line (1-based) to the next document's."""
         text = self._read()
         if text is None:
             return None
@@ -137,43 +117,22 @@ class FileLines:
         after = bisect_right(self.doc_lines, line)
         following = self.doc_lines[after] if after < len(self.doc_lines) else 0
         end = starts[following - 1] if 0 < following <= len(starts) else len(text)
-        return text[starts[line - 1]:end]
-
-    def _outline(self, line: int) -> Any:
-        """The block-style outline of the document starting on ``line`` (see ``blocklines``);
-        :data:`_UNSURE` when libyaml must read it, None when it cannot be read back."""
-        key = -line
-        if key in self._docs:
-            self._docs.move_to_end(key)
-            return self._docs[key]
-        region = self._region(line)
-        if region is None:
-            return None
-        tree: Any
         try:
-            tree = blocklines.outline(region)
-        except blocklines.Unsure:
-            tree = _UNSURE
-        self._remember(key, tree)
-        return tree
-
-    def _remember(self, key: int, value: Any) -> None:
-        self._docs[key] = value
+            loader = _loader()(text[starts[line - 1]:end])
+            try:
+                node = loader.get_node() if loader.check_node() else None
+            finally:
+                loader.dispose()
+        except yaml.YAMLError:
+            node = None
+        self._docs[line] = node
         while len(self._docs) > _RECENT_DOCS:
             self._docs.popitem(last=False)
+        return node
 
     def line_of(self, doc_line: int, identity: tuple[str, str, str | None], path: str) -> int | None:
         """The line (1-based) of ``path`` in the object ``identity`` (kind, name, namespace) of the
         document starting on ``doc_line``; None when the document cannot be read back."""
-        tree = self._outline(doc_line)
-        if tree is None:
-            return None
-        if tree is not _UNSURE:
-            try:
-                found = blocklines.find_object(tree, identity)
-                return None if found is None else doc_line + blocklines.field_line(found, path)
-            except blocklines.Unsure:
-                pass
         root = self._document(doc_line)
         obj = _find_object(root, identity) if root is not None else None
         if obj is None:
