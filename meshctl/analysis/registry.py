@@ -5,8 +5,6 @@ How to write an analyzer (READ THIS): docs/dev/writing-analyzers.md
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, ClassVar
 
@@ -58,6 +56,9 @@ def _import_all() -> None:
     global _loaded
     if _loaded:
         return
+    import importlib
+    import pkgutil
+
     import meshctl.analyzers as pkg
 
     for info in pkgutil.walk_packages(pkg.__path__, prefix=f"{pkg.__name__}."):
