@@ -25,6 +25,7 @@ from meshctl.cluster.cache import DiscoveryCache, cache_root
 from meshctl.cluster.discovery import (
     Discovery,
     ServedResource,
+    crd_backed,
     group_versions,
     is_aggregated,
     known_target,
@@ -206,12 +207,22 @@ class ClusterClient:
             self._discovery, self._from_cache = self._discover(), False
             return True
 
-    def discovery_for(self, keys: Iterable[str]) -> Discovery:
-        """Discovery that serves ``keys`` if the cluster does: a cached answer missing one is refreshed."""
+    def discovery_for(self, keys: Iterable[str], trust_absent_crds: bool = False) -> Discovery:
+        """Discovery that serves ``keys`` if the cluster does: a cached answer missing one is refreshed.
+        With ``trust_absent_crds``, kinds only ever served by a CRD (Istio's, the Gateway API's) that
+        the cached answer lacks do not refresh it: the caller checks the CRD list instead."""
         found = self.discovery()
-        if any(k in KINDS and found.target_for_key(k) is None for k in keys) and self.refresh_discovery():
+        missing = [k for k in keys if k in KINDS and found.target_for_key(k) is None]
+        if trust_absent_crds:
+            missing = [k for k in missing if not crd_backed(k)]
+        if missing and self.refresh_discovery():
             found = self.discovery()
         return found
+
+    @property
+    def discovery_from_cache(self) -> bool:
+        """Whether the discovery in use was read from the disk cache."""
+        return self._from_cache
 
     def _discover(self) -> Discovery:
         resources: list[ServedResource] = []

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from meshctl.cluster.requests import Target
-from meshctl.kinds import KINDS, KindInfo
+from meshctl.kinds import ISTIO_GROUPS, KINDS, KindInfo
 
 
 @dataclass(frozen=True)
@@ -131,3 +131,12 @@ class Discovery:
 def known_target(info: KindInfo, version: str | None = None) -> Target:
     """The target of a kind meshctl knows, without asking discovery."""
     return Target(info.group, version or info.version, info.plural, info.namespaced)
+
+
+CRD_GROUPS = ISTIO_GROUPS | {"gateway.networking.k8s.io"}
+
+
+def crd_backed(key: str) -> bool:
+    """Whether a kind key is one that only a CustomResourceDefinition serves (Istio's, the Gateway API's)."""
+    info = KINDS.get(key)
+    return info is not None and info.group in CRD_GROUPS

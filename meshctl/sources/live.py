@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from meshctl.cluster.discovery import crd_backed
 from meshctl.cluster.failures import AccessDenied, ReadFailed
 from meshctl.cluster.gaps import ReadGap
 from meshctl.cluster.options import ClusterOptions
@@ -151,10 +152,38 @@ def load_live(opts: ClusterOptions, kinds: Iterable[str], namespace: str | None 
     loader = _Loader(client, None if all_namespaces else namespace, istio_namespace,
                      Origin(cluster=client.context_name))
     discovery, why = None, ""
+    trust = "CustomResourceDefinition" in wanted  # a CRD installed since the cache was written shows there
     try:
-        discovery = client.discovery_for(wanted)
+        discovery = client.discovery_for(wanted, trust_absent_crds=trust)
     except ReadFailed as exc:
         why = f"discovery failed: {exc}"
+    unavailable, reads = _plan(client, loader, discovery, why, wanted, istio_namespace)
+    if istiod and "Pod" not in wanted:
+        reads.append((Read("Pod", istio_namespace, label_selector=ISTIOD_SELECTOR), True))
+    loader.run_all(reads)
+    if trust and discovery is not None and client.discovery_from_cache and _maybe_newly_defined(loader, unavailable):
+        client.refresh_discovery()  # the cached answer predates a CRD: discover again, read what it serves
+        again = sorted(unavailable)
+        unavailable, reads = _plan(client, loader, client.discovery(), why, again, istio_namespace)
+        loader.run_all(reads)
+    unavailable |= loader.gone
+    broken = _broken_crds(loader, unavailable) if "CustomResourceDefinition" in wanted else ()
+    return LiveLoad(list(loader.resources.values()), frozenset(unavailable), _sorted(loader.denied),
+                    _sorted(loader.failed), broken)
+
+
+def _maybe_newly_defined(loader: _Loader, unavailable: set[str]) -> bool:
+    """Whether the CRD list holds a definition of a kind discovery did not serve (or could not be read
+    while such a kind is missing)."""
+    if any(g.kind == "CustomResourceDefinition" for g in (*loader.denied, *loader.failed)):
+        return any(crd_backed(key) for key in unavailable)
+    names = {r.name for r in loader.resources.values() if r.key == "CustomResourceDefinition"}
+    return any(f"{KINDS[key].plural}.{KINDS[key].group}" in names for key in unavailable if key in KINDS)
+
+
+def _plan(client: Any, loader: _Loader, discovery: Any, why: str, wanted: list[str],
+          istio_namespace: str) -> tuple[set[str], list[tuple[Read, bool]]]:
+    """The kinds of ``wanted`` not served, and the reads of those that are (failures go to the loader)."""
     served = discovery.served_keys() if discovery else set()
     unavailable: set[str] = set()
     reads: list[tuple[Read, bool]] = []
@@ -173,13 +202,7 @@ def load_live(opts: ClusterOptions, kinds: Iterable[str], namespace: str | None 
         served_as = None if info or discovery is None else discovery.target_for_key(key)
         namespaced = info.namespaced if info else bool(served_as and served_as.namespaced)
         reads.extend((read, namespaced) for read in reads_for(key, namespaced, istio_namespace))
-    if istiod and "Pod" not in wanted:
-        reads.append((Read("Pod", istio_namespace, label_selector=ISTIOD_SELECTOR), True))
-    loader.run_all(reads)
-    unavailable |= loader.gone
-    broken = _broken_crds(loader, unavailable) if "CustomResourceDefinition" in wanted else ()
-    return LiveLoad(list(loader.resources.values()), frozenset(unavailable), _sorted(loader.denied),
-                    _sorted(loader.failed), broken)
+    return unavailable, reads
 
 
 def _sorted(gaps: list[ReadGap]) -> tuple[ReadGap, ...]:
