@@ -388,6 +388,8 @@ def _yaml_error(exc: yaml.YAMLError, where: str, first_line: int = 1) -> InputEr
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = first_line + (mark.line if mark else 0)
     problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or "invalid YAML"
+    if "maximum nesting depth" in str(problem):  # libyaml's own bound (PyYAML >= 6.0.4), met before ours
+        return InputError(f"{where}:{line}: nested more than {current().limits.max_depth} levels deep")
     return InputError(f"{where}:{line}: invalid YAML: {problem}")
 
 
