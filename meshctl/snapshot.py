@@ -52,6 +52,7 @@ class Snapshot:
             for (ns, _), res in items.items():
                 self._by_ns[(kind, ns)].append(res)
         self._label_indexes: dict[tuple[str, str | None | object], LabelIndex] = {}
+        self._memo: dict[object, Any] = {}
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_kind.values())
@@ -59,6 +60,12 @@ class Snapshot:
     def __iter__(self) -> Iterator[Resource]:
         for items in self._by_kind.values():
             yield from items.values()
+
+    def memo(self, key: object, build: Any) -> Any:
+        """``build()``, computed once per snapshot and ``key`` (indexes analyzers share)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     def kinds(self) -> set[str]:
         """The kind keys present."""

@@ -65,6 +65,16 @@ class InputView:
         """Whether a resource exists."""
         return self.get(key, namespace, name) is not None
 
+    def shared(self, name: str, env: object, build: Callable[[], Any]) -> Any:
+        """``build()`` once per snapshot for every reader with the same inputs and environment."""
+        memo = getattr(self._snapshot, "memo", None)
+        if memo is None:  # a stand-in snapshot (tests): nothing to share
+            return build()
+        kept = memo((name, self._allowed, id(env)), lambda: (env, build()))
+        if kept[0] is not env:  # a different environment that happens to reuse the id
+            return build()
+        return kept[1]
+
     def label_index(self, key: str, namespace: str | None | object = ...) -> LabelIndex:
         """The resources of a kind (of one namespace, when given) by label pair, built once per snapshot."""
         self._check(key)

@@ -35,11 +35,18 @@ class MtlsView:
         root = str(ctx.mesh_config.get("rootNamespace") or ctx.env.istio_namespace)
         self.policies = PeerAuthIndex(ctx.resources.of_kind("PeerAuthentication"), root)
         self.namespaces = {n.name: dict(n.labels) for n in ctx.resources.of_kind("Namespace")}
+        self._rule_backends: list[tuple[Resource, Backend]] | None = None
         self._by_label: dict[tuple[str | None, str, str], list[Resource]] = defaultdict(list)
         for kind in WORKLOAD_KINDS:
             for res in ctx.resources.of_kind(kind):
                 for key, value in workload_labels(res).items():
                     self._by_label[(res.namespace, key, str(value))].append(res)
+
+    @classmethod
+    def of(cls, ctx: Context) -> MtlsView:
+        """The view of ``ctx``'s snapshot, built once for every analyzer reading the same inputs."""
+        view: MtlsView = ctx.resources.shared("MtlsView", ctx.env, lambda: cls(ctx))
+        return view
 
     def service_for_host(self, host: str, namespace: str | None) -> Resource | None:
         """The Service a DestinationRule host names, if it is a Kubernetes service."""
@@ -69,6 +76,11 @@ class MtlsView:
 
     def rule_backends(self) -> Iterator[tuple[Resource, Backend]]:
         """Every (DestinationRule, backend) pair: each rule's Kubernetes service, walked to its workloads."""
+        if self._rule_backends is None:
+            self._rule_backends = list(self._walk_rules())
+        return iter(self._rule_backends)
+
+    def _walk_rules(self) -> Iterator[tuple[Resource, Backend]]:
         for rule in self.ctx.resources.of_kind("DestinationRule"):
             service = self.service_for_host(str(rule.spec.get("host", "")), rule.namespace)
             if service is None:

@@ -110,10 +110,10 @@ def analyze(
 
 
 def _istio_version(text: str | None) -> str | None:
-    from meshctl.precheck.versions import parse
-
     if text is None:
         return None
+    from meshctl.precheck.versions import parse
+
     if parse(text) is None:
         raise UsageError(f"--istio-version {text!r} is not a version such as 1.28.0")
     return text.lstrip("v")

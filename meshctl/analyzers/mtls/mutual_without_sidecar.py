@@ -18,7 +18,7 @@ class MutualWithoutSidecarAnalyzer(Analyzer):
 
     def analyze(self, ctx: Context) -> None:
         """Report each DestinationRule once per workload without a sidecar."""
-        view = MtlsView(ctx)
+        view = MtlsView.of(ctx)
         seen: set[tuple[int, str]] = set()
         for rule, backend in view.rule_backends():
             workload = f"{backend.workload.kind} {backend.workload.ref()}"

@@ -20,7 +20,7 @@ class PlaintextToStrictAnalyzer(Analyzer):
 
     def analyze(self, ctx: Context) -> None:
         """Compare every DestinationRule's client TLS mode with the server's effective mode."""
-        view = MtlsView(ctx)
+        view = MtlsView.of(ctx)
         for rule, backend in view.rule_backends():
             mode = client_tls_mode(rule, backend.port)
             if mode not in NON_ISTIO_TLS or not has_sidecar(backend.workload, view.namespaces):
