@@ -26,6 +26,22 @@ def message_dict(m: Message) -> dict[str, Any]:
     }
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _indented(value: Any, pad: str) -> str:
+    """``json.dumps(value, indent=2)`` (continuation lines starting with ``pad``) for the flat
+    mappings of strings and numbers a message is: the scalars go through the C encoder, as
+    ``indent`` would make json walk every value in Python; anything else through json itself."""
+    if isinstance(value, _SCALARS):
+        return json.dumps(value)
+    if not isinstance(value, dict) or not value or not all(isinstance(k, str) for k in value):
+        return json.dumps(value, indent=2).replace("\n", "\n" + pad)
+    inner = pad + "  "
+    items = [f"{inner}{json.dumps(k)}: {_indented(v, inner)}" for k, v in value.items()]
+    return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+
+
 def stream_json(result: Result) -> Iterator[str]:
     """The JSON array in pieces, one message at a time (the text of ``json.dumps(list, indent=2)``),
     so a run with 100k findings never holds all of them rendered at once."""
@@ -34,7 +50,7 @@ def stream_json(result: Result) -> Iterator[str]:
         yield "[]\n"
         return
     for index, m in enumerate(shown):
-        yield ("[\n  " if index == 0 else ",\n  ") + json.dumps(message_dict(m), indent=2).replace("\n", "\n  ")
+        yield ("[\n  " if index == 0 else ",\n  ") + _indented(message_dict(m), "  ")
     yield "\n]\n"
 
 
