@@ -51,8 +51,18 @@ def _import_yaml() -> type:
         import yaml.events as events
 
         globals().update({name: getattr(events, name) for name in _EVENTS}, yaml=module)
-        _Loader = getattr(module, "CSafeLoader", module.SafeLoader)
+        loader = getattr(module, "CSafeLoader", module.SafeLoader)
+        global _RESOLVED_FIRST
+        if None not in loader.yaml_implicit_resolvers and not loader.yaml_path_resolvers:
+            _RESOLVED_FIRST = frozenset(loader.yaml_implicit_resolvers)
+        _Loader = loader
     return _Loader
+
+
+#: The first characters of plain scalars the loader's implicit resolvers may type (digits, signs,
+#: the letters of booleans and null...): any other plain scalar, and every quoted one, is a string,
+#: as ``resolve`` would say (known without calling it). None: always ask ``resolve``.
+_RESOLVED_FIRST: frozenset[str] | None = None
 
 CHUNK = 1 << 16
 _KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a character device",
@@ -271,7 +281,11 @@ class _Builder:
         tag = event.tag
         value = event.value
         if tag is None or tag == "!":
-            tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
+            first = _RESOLVED_FIRST
+            if first is not None and value and (not event.implicit[0] or value[0] not in first):
+                tag = _STR
+            else:
+                tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
         if tag in _AS_TEXT:
             return intern(value) if len(value) <= _INTERN_MAX else value
         if tag == _NULL:
