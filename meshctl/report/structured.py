@@ -27,18 +27,21 @@ def message_dict(m: Message) -> dict[str, Any]:
 
 
 _SCALARS = (str, int, float, bool, type(None))
+_ascii = json.encoder.encode_basestring_ascii  # what json.dumps does with a str (ensure_ascii)
 
 
 def _indented(value: Any, pad: str) -> str:
     """``json.dumps(value, indent=2)`` (continuation lines starting with ``pad``) for the flat
     mappings of strings and numbers a message is: the scalars go through the C encoder, as
     ``indent`` would make json walk every value in Python; anything else through json itself."""
+    if type(value) is str:
+        return _ascii(value)
     if isinstance(value, _SCALARS):
         return json.dumps(value)
     if not isinstance(value, dict) or not value or not all(isinstance(k, str) for k in value):
         return json.dumps(value, indent=2).replace("\n", "\n" + pad)
     inner = pad + "  "
-    items = [f"{inner}{json.dumps(k)}: {_indented(v, inner)}" for k, v in value.items()]
+    items = [f"{inner}{_ascii(k)}: {_indented(v, inner)}" for k, v in value.items()]
     return "{\n" + ",\n".join(items) + "\n" + pad + "}"
 
 
