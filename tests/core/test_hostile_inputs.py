@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SHARED_ISTIO
+from tests.fuzz.cases import YAML_READERS
+
 WRONG_SHAPES = {
     "metadata-number": ("apiVersion: v1\nkind: Pod\nmetadata: 5\n", "metadata must be a mapping"),
     "name-and-namespace": ("apiVersion: v1\nkind: Pod\nmetadata: {name: 5, namespace: [a]}\n",
@@ -176,26 +179,13 @@ GUARDED = {
     "python-tag": (b"a: !!python/object/apply:os.system [true]\n", "!!python/object/apply:os.system"),
     "unknown-scalar-tag": (b"a: !!python/name:os.system x\n", "unsupported YAML tag"),
 }
-READERS = {
-    "analyze -f": ("analyze", "--use-kube=false", "-f", "{f}"),
-    "analyze --meshConfigFile": ("analyze", "--use-kube=false", "--meshConfigFile", "{f}", "-f", "{pod}"),
-    "analyze --meshNetworksFile": ("analyze", "--use-kube=false", "--meshNetworksFile", "{f}", "-f", "{pod}"),
-    "kube-inject -f": ("kube-inject", "--no-use-kube", "-f", "{f}"),
-    "kube-inject --values": ("kube-inject", "--no-use-kube", "--values", "{f}", "-f", "{pod}"),
-    "kube-inject --mesh-config": ("kube-inject", "--no-use-kube", "--mesh-config", "{f}", "-f", "{pod}"),
-    "kube-inject --injection-config": ("kube-inject", "--no-use-kube", "--injection-config", "{f}", "-f", "{pod}"),
-    "inject iptables -f": ("inject", "iptables", "--no-use-kube", "-f", "{f}"),
-    "check-inject -f": ("check-inject", "-f", "{f}"),
-    "precheck -f": ("precheck", "-f", "{f}"),
-    "manifest generate -f": ("manifest", "generate", "-f", "{f}"),
-    "pc dump -f": ("pc", "dump", "-f", "{f}"),
-    "analyze --kubeconfig": ("analyze", "-A", "--kubeconfig", "{f}"),
-}
+#: every reader of YAML input (the fuzz suite's table) and one of Envoy dumps
+READERS = {**YAML_READERS, "pc dump -f": ("pc", "dump", "-f", "{f}")}
 _POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: b}]\n"
 
 
 def _argv(reader: str, path: Path, pod: Path) -> list[str]:
-    return [a.format(f=path, pod=pod) for a in READERS[reader]]
+    return [a.format(f=path, pod=pod, charts=SHARED_ISTIO / "charts") for a in READERS[reader]]
 
 
 @pytest.mark.parametrize("reader", READERS)
