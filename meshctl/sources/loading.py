@@ -240,20 +240,6 @@ _NO_KEY = object()
 _MERGE_KEY = object()
 
 
-class _Frame:
-    """A mapping or sequence being built."""
-
-    __slots__ = ("value", "key", "anchor", "size", "merges", "line")
-
-    def __init__(self, value: dict[Any, Any] | list[Any], anchor: str | None, line: int) -> None:
-        self.value = value
-        self.key: Any = _NO_KEY
-        self.anchor = anchor
-        self.size = 1
-        self.merges: list[Any] = []
-        self.line = line
-
-
 def _collection_tag(event: Any, default: str, what: str, where: str) -> None:
     tag = event.tag
     if tag is not None and tag != "!" and tag != default:
@@ -321,79 +307,106 @@ class _Builder:
         return (copy.deepcopy(value) if isinstance(value, (dict, list)) else value), size
 
     def build(self) -> Any:
-        """The document's value; the loader stands before its root node's event."""
-        loader = self.loader
-        stack: list[_Frame] = []
-        root: Any = None
+        """The document's value; the loader stands before its root node's event.
+
+        The collection being built lives in locals (``container``, ``is_map``, the pending ``key``,
+        its node count ``size``, its ``anchor``, the ``merges`` (``<<``) seen in it); the enclosing
+        ones' are saved on ``stack``. A plain scalar that no implicit resolver can type, and every
+        quoted one, is a string, known without calling ``scalar``."""
+        get_event = self.loader.get_event
+        max_depth = self.limits.max_depth
+        first = _RESOLVED_FIRST
+        anchors = self.anchors
+        scalar_event, alias_event = ScalarEvent, AliasEvent
+        map_start, seq_start = MappingStartEvent, SequenceStartEvent
+        map_end, seq_end = MappingEndEvent, SequenceEndEvent
+        stack: list[tuple[Any, bool, Any, int, str | None, list[Any] | None]] = []
+        push, pop = stack.append, stack.pop
+        container: Any = None
+        is_map = False
+        key: Any = _NO_KEY
+        size = 0
+        anchor: str | None = None
+        merges: list[Any] | None = None
         while True:
-            event = loader.get_event()
+            event = get_event()
             cls = type(event)
-            if cls is ScalarEvent:
-                value, size = self.scalar(event), 1
+            if cls is scalar_event:
+                value = event.value
+                if event.tag is None and first is not None and value \
+                        and (value[0] not in first or not event.implicit[0]):
+                    if len(value) <= _INTERN_MAX:
+                        value = intern(value)
+                else:
+                    value = self.scalar(event)
+                    if is_map and key is _NO_KEY and value == "<<" and event.tag is None and event.implicit[0]:
+                        if event.anchor:
+                            anchors[event.anchor] = (value, 1)
+                        key = _MERGE_KEY
+                        continue
                 if event.anchor:
-                    self.anchors[event.anchor] = (value, 1)
-                if stack and stack[-1].key is _NO_KEY and isinstance(stack[-1].value, dict) \
-                        and value == "<<" and event.tag is None and event.implicit[0]:
-                    stack[-1].key = _MERGE_KEY
-                    continue
-            elif cls is AliasEvent:
-                value, size = self.alias(event)
-            elif cls is MappingStartEvent or cls is SequenceStartEvent:
-                is_map = cls is MappingStartEvent
-                _collection_tag(event, _MAP if is_map else _SEQ, "mapping" if is_map else "sequence", self.where)
-                if len(stack) >= self.limits.max_depth:
-                    raise InputError(f"{self._at(event)}: nested more than {self.limits.max_depth} levels deep")
-                if event.anchor:
-                    self.open_anchors.add(event.anchor)
-                stack.append(_Frame({} if is_map else [], event.anchor, event.start_mark.line))
+                    anchors[event.anchor] = (value, 1)
+                count = 1
+            elif cls is map_start or cls is seq_start:
+                opens_map = cls is map_start
+                if event.tag is not None:
+                    _collection_tag(event, _MAP if opens_map else _SEQ, "mapping" if opens_map else "sequence",
+                                    self.where)
+                if len(stack) + (container is not None) >= max_depth:
+                    raise InputError(f"{self._at(event)}: nested more than {max_depth} levels deep")
+                if container is not None:
+                    push((container, is_map, key, size, anchor, merges))
+                anchor = event.anchor
+                if anchor:
+                    self.open_anchors.add(anchor)
+                container = {} if opens_map else []
+                is_map, key, size, merges = opens_map, _NO_KEY, 1, None
                 continue
-            elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                frame = stack.pop()
-                value, size = frame.value, frame.size
-                if frame.merges:
-                    value = self._merged(frame)
-                if frame.anchor:
-                    self.open_anchors.discard(frame.anchor)
-                    self.anchors[frame.anchor] = (value, size)
+            elif cls is map_end or cls is seq_end:
+                value, count = container, size
+                if merges:
+                    value = _merged(value, merges)
+                if anchor:
+                    self.open_anchors.discard(anchor)
+                    anchors[anchor] = (value, count)
+                if not stack:
+                    return value
+                container, is_map, key, size, anchor, merges = pop()
+            elif cls is alias_event:
+                value, count = self.alias(event)
             else:  # pragma: no cover - libyaml gives no other events inside a document
                 raise InputError(f"{self.where}: unexpected YAML event {cls.__name__}")
-            if not stack:
-                root = value
-                break
-            self._add(stack[-1], value, size, event)
-        return root
+            if container is None:  # the document is a scalar (or an alias)
+                return value
+            size += count
+            if not is_map:
+                container.append(value)
+            elif key is _NO_KEY:
+                if isinstance(value, (dict, list)):
+                    raise InputError(f"{self._at(event)}: a mapping or sequence used as a mapping key "
+                                     "(complex YAML keys are not supported)")
+                key = value
+            elif key is _MERGE_KEY:
+                sources = value if isinstance(value, list) else [value]
+                if not all(isinstance(s, dict) for s in sources):
+                    raise InputError(f"{self._at(event)}: a merge key (<<) needs a mapping or a list of mappings")
+                if merges is None:
+                    merges = []
+                merges.append(sources)
+                key = _NO_KEY
+            else:
+                container[key] = value
+                key = _NO_KEY
 
-    def _add(self, parent: _Frame, value: Any, size: int, event: Any) -> None:
-        parent.size += size
-        container = parent.value
-        if isinstance(container, list):
-            container.append(value)
-            return
-        if parent.key is _NO_KEY:
-            if isinstance(value, (dict, list)):
-                raise InputError(f"{self._at(event)}: a mapping or sequence used as a mapping key "
-                                 "(complex YAML keys are not supported)")
-            parent.key = value
-            return
-        if parent.key is _MERGE_KEY:
-            sources = value if isinstance(value, list) else [value]
-            if not all(isinstance(s, dict) for s in sources):
-                raise InputError(f"{self._at(event)}: a merge key (<<) needs a mapping or a list of mappings")
-            parent.merges.append((len(container), sources))
-        else:
-            container[parent.key] = value
-        parent.key = _NO_KEY
 
-    @staticmethod
-    def _merged(frame: _Frame) -> dict[Any, Any]:
-        """Merge keys (``<<``): merged mappings first (earlier ones win), the mapping's own keys over them."""
-        merged: dict[Any, Any] = {}
-        for _, sources in reversed(frame.merges):
-            for source in reversed(sources):
-                merged.update(source)
-        assert isinstance(frame.value, dict)
-        merged.update(frame.value)
-        return merged
+def _merged(value: dict[Any, Any], merges: list[list[dict[Any, Any]]]) -> dict[Any, Any]:
+    """Merge keys (``<<``): merged mappings first (earlier ones win), the mapping's own keys over them."""
+    merged: dict[Any, Any] = {}
+    for sources in reversed(merges):
+        for source in reversed(sources):
+            merged.update(source)
+    merged.update(value)
+    return merged
 
 
 def _yaml_error(exc: yaml.YAMLError, where: str, first_line: int = 1) -> InputError:
