@@ -95,10 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     env = Environment(stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr,
                       no_color=call.no_color, debug=call.debug)
     if call.max_input_size is not None:
-        from dataclasses import replace
-
         try:
-            env.limits = replace(env.limits, max_input_size=parse_size(call.max_input_size))
+            env.limits = env.limits._replace(max_input_size=parse_size(call.max_input_size))
         except MeshctlError as exc:
             env.stderr.write(f"Error: {_one_line(str(exc))}\n")
             return int(exc.exit_code)

@@ -12,17 +12,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, NamedTuple
 
 from meshctl.deadline import Deadline
 
 GiB = 1 << 30
 
 
-@dataclass(frozen=True)
-class Limits:
-    """Bounds on what one input may cost (see docs/limits.md)."""
+class Limits(NamedTuple):
+    """Bounds on what one input may cost (see docs/limits.md); change one with ``_replace``."""
 
     #: bytes read from one file, stdin, FIFO or device (``--max-input-size``)
     max_input_size: int = GiB
@@ -34,17 +32,25 @@ class Limits:
     max_int_digits: int = 4300
 
 
-@dataclass
 class Environment:
-    """Process state for one command, passed down instead of kept in globals."""
+    """Process state for one command, passed down instead of kept in globals (a plain class:
+    start-up pays nothing to define it)."""
 
-    stdin: IO[str] = field(default_factory=lambda: sys.stdin)
-    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
-    stderr: IO[str] = field(default_factory=lambda: sys.stderr)
-    no_color: bool = False
-    debug: bool = False
-    deadline: Deadline = field(default_factory=Deadline)
-    limits: Limits = field(default_factory=Limits)
+    __slots__ = ("stdin", "stdout", "stderr", "no_color", "debug", "deadline", "limits")
+
+    def __init__(self, stdin: IO[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None,
+                 no_color: bool = False, debug: bool = False, deadline: Deadline | None = None,
+                 limits: Limits | None = None) -> None:
+        self.stdin: IO[str] = stdin if stdin is not None else sys.stdin
+        self.stdout: IO[str] = stdout if stdout is not None else sys.stdout
+        self.stderr: IO[str] = stderr if stderr is not None else sys.stderr
+        self.no_color = no_color
+        self.debug = debug
+        self.deadline = deadline if deadline is not None else Deadline()
+        self.limits = limits if limits is not None else Limits()
+
+    def __repr__(self) -> str:
+        return f"Environment(no_color={self.no_color}, debug={self.debug}, deadline={self.deadline!r})"
 
     @property
     def color(self) -> bool:

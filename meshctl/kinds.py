@@ -6,11 +6,10 @@ API's Gateway is ``KubernetesGateway`` (istioctl's name for it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class KindInfo:
+class KindInfo(NamedTuple):
     """Where a kind is served and how its REST path is spelled."""
 
     key: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from meshctl.kinds import group_of, kind_key, lookup
@@ -16,17 +15,32 @@ class LineSource(Protocol):
         starting on ``doc_line``, or None."""
 
 
-@dataclass(frozen=True, slots=True)
 class Origin:
-    """Where a resource came from: a file and line, or a cluster object.
+    """Where a resource came from: a file and line, or a cluster object (read-only).
 
     ``lines`` (files only) finds the line of a field inside the document, for findings that name
-    one (see :meth:`at_field`)."""
+    one (see :meth:`at_field`); it takes no part in equality."""
 
-    path: str | None = None
-    line: int | None = None
-    cluster: str | None = None
-    lines: LineSource | None = field(default=None, compare=False, repr=False)
+    __slots__ = ("path", "line", "cluster", "lines")
+
+    def __init__(self, path: str | None = None, line: int | None = None, cluster: str | None = None,
+                 lines: LineSource | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.cluster = cluster
+        self.lines = lines
+
+    def _identity(self) -> tuple[str | None, int | None, str | None]:
+        return (self.path, self.line, self.cluster)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Origin) and self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        return hash(self._identity())
+
+    def __repr__(self) -> str:
+        return f"Origin(path={self.path!r}, line={self.line!r}, cluster={self.cluster!r})"
 
     def location(self) -> str:
         """``file:line`` for files, empty for cluster objects."""
@@ -45,16 +59,33 @@ class Origin:
         return Origin(path=self.path, line=line, cluster=self.cluster)
 
 
-@dataclass(frozen=True, slots=True)
 class Resource:
-    """One Kubernetes object. ``body`` is the parsed document; treat it as read-only."""
+    """One Kubernetes object (read-only). ``body`` is the parsed document; equality and hashing
+    use the identity (apiVersion, kind, name, namespace) only."""
 
-    api_version: str
-    kind: str
-    name: str
-    namespace: str | None
-    body: dict[str, Any] = field(repr=False, compare=False, hash=False)
-    origin: Origin = field(default_factory=Origin, compare=False, hash=False)
+    __slots__ = ("api_version", "kind", "name", "namespace", "body", "origin")
+
+    def __init__(self, api_version: str, kind: str, name: str, namespace: str | None, body: dict[str, Any],
+                 origin: Origin | None = None) -> None:
+        self.api_version = api_version
+        self.kind = kind
+        self.name = name
+        self.namespace = namespace
+        self.body = body
+        self.origin = origin if origin is not None else Origin()
+
+    def _identity(self) -> tuple[str, str, str, str | None]:
+        return (self.api_version, self.kind, self.name, self.namespace)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Resource) and self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        return hash(self._identity())
+
+    def __repr__(self) -> str:
+        return (f"Resource(api_version={self.api_version!r}, kind={self.kind!r}, name={self.name!r}, "
+                f"namespace={self.namespace!r}, origin={self.origin!r})")
 
     @classmethod
     def from_dict(cls, body: dict[str, Any], origin: Origin | None = None) -> Resource:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from meshctl.analysis.message import Message
 from meshctl.resource import Resource
@@ -21,9 +21,8 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
-class Environment:
-    """Settings shared by every analyzer in a run."""
+class Environment(NamedTuple):
+    """Settings shared by every analyzer in a run (change one with ``_replace``)."""
 
     mesh_config: dict[str, Any]
     mesh_networks: dict[str, Any]
@@ -31,7 +30,7 @@ class Environment:
     revision: str = "default"
     clock: Callable[[], datetime] = utc_now
     cert_horizon: timedelta = timedelta(days=30)
-    options: dict[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = MappingProxyType({})
 
 
 class InputView:

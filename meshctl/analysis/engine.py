@@ -8,8 +8,7 @@ Every message a rule returns is tagged with the rule's name.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from meshctl.analysis.context import Context, Environment
 from meshctl.analysis.message import Message
@@ -21,8 +20,7 @@ INTERNAL_ERROR = "IST0001"
 R = TypeVar("R")
 
 
-@dataclass(frozen=True)
-class RunReport:
+class RunReport(NamedTuple):
     """Messages from a run, and the rules that were skipped (with why)."""
 
     messages: list[Message]
@@ -57,7 +55,7 @@ def run_rules(rules: Iterable[R], name: Callable[[R], str], skip_reason: Callabl
             raise  # running out of time is a tool failure (exit 1), never a finding
         except Exception as exc:  # noqa: BLE001 - a rule's bug must not stop the run
             found = [internal_error(rule_name, exc, error_origin)]
-        messages.extend(m if m.analyzer == rule_name else replace(m, analyzer=rule_name) for m in found)
+        messages.extend(m if m.analyzer == rule_name else m.with_analyzer(rule_name) for m in found)
     return RunReport(messages, skipped)
 
 

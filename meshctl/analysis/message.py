@@ -2,26 +2,47 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from meshctl.catalogue import Level, message_type
 from meshctl.resource import Origin, Resource
 
 
-@dataclass(frozen=True, slots=True)
 class Message:
-    """A rendered finding with its catalogue entry and the resource it is about."""
+    """A rendered finding with its catalogue entry and the resource it is about (read-only;
+    ``origin_info`` takes no part in equality)."""
 
-    code: str
-    level: Level
-    text: str
-    origin: str
-    analyzer: str = ""
-    origin_info: Origin = field(default_factory=Origin, compare=False)
-    kind: str = ""
-    namespace: str | None = None
-    name: str = ""
-    path: str | None = None
+    __slots__ = ("code", "level", "text", "origin", "analyzer", "origin_info", "kind", "namespace", "name", "path")
+
+    def __init__(self, code: str, level: Level, text: str, origin: str, analyzer: str = "",
+                 origin_info: Origin | None = None, kind: str = "", namespace: str | None = None, name: str = "",
+                 path: str | None = None) -> None:
+        self.code = code
+        self.level = level
+        self.text = text
+        self.origin = origin
+        self.analyzer = analyzer
+        self.origin_info = origin_info if origin_info is not None else Origin()
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.path = path
+
+    def _identity(self) -> tuple[object, ...]:
+        return (self.code, self.level, self.text, self.origin, self.analyzer, self.kind, self.namespace, self.name,
+                self.path)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Message) and self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        return hash(self._identity())
+
+    def __repr__(self) -> str:
+        return f"Message({self.code!r}, {self.level.label}, {self.text!r}, origin={self.origin!r})"
+
+    def with_analyzer(self, analyzer: str) -> Message:
+        """The same message, attributed to ``analyzer``."""
+        return Message(self.code, self.level, self.text, self.origin, analyzer, self.origin_info, self.kind,
+                       self.namespace, self.name, self.path)
 
     @classmethod
     def build(cls, code: str, resource: Resource | None, params: dict[str, object],

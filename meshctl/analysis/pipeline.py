@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from meshctl import ISTIO_VERSION
 from meshctl.analysis.analyzer_index import AnalyzerSpec, changed_kinds, default_environment, select
@@ -38,8 +38,7 @@ if TYPE_CHECKING:
     from meshctl.cluster.options import ClusterOptions
 
 
-@dataclass(frozen=True)
-class AnalyzeRequest:
+class AnalyzeRequest(NamedTuple):
     """Everything ``meshctl analyze`` was asked to do."""
 
     files: Sequence[str] = ()
@@ -58,14 +57,13 @@ class AnalyzeRequest:
     revision: str = "default"
     cert_horizon: timedelta = timedelta(days=30)
     clock: Callable[[], datetime] = utc_now
-    options: dict[str, object] = field(default_factory=dict)
+    options: Mapping[str, object] = MappingProxyType({})
     istio_version: str | None = None
     strict_access: bool = False
     allow_partial: bool = False
 
 
-@dataclass(frozen=True)
-class Loaded:
+class Loaded(NamedTuple):
     """The sources read: resources, kinds not served, and what the cluster would not give."""
 
     resources: list[Resource]
@@ -83,7 +81,7 @@ def _with_namespace(resources: list[Resource], namespace: str | None) -> list[Re
     for res in resources:
         if res.namespace is None and res.namespaced:
             body = {**res.body, "metadata": {**res.metadata, "namespace": namespace}}
-            res = replace(Resource.from_dict(body, res.origin))
+            res = Resource.from_dict(body, res.origin)
         out.append(res)
     return out
 
@@ -124,9 +122,9 @@ def _snapshot(req: AnalyzeRequest, kinds: set[str], extra: Sequence[Resource]
     loaded = _load(req, kinds | {"ConfigMap"} if req.use_kube else kinds)
     resources = loaded.resources
     if req.use_kube and not req.mesh_config_file:
-        env = replace(env, mesh_config=_cluster_mesh_config(resources, req) or env.mesh_config)
+        env = env._replace(mesh_config=_cluster_mesh_config(resources, req) or env.mesh_config)
     version = req.istio_version or (istiod_version(resources, req.istio_namespace) if req.use_kube else None)
-    env = replace(env, options={**env.options, ISTIO_VERSION_OPTION: version or ISTIO_VERSION})
+    env = env._replace(options={**env.options, ISTIO_VERSION_OPTION: version or ISTIO_VERSION})
     snapshot = Snapshot(prepare([*resources, *extra], env.mesh_config, req.istio_namespace))
     return snapshot, env, loaded
 

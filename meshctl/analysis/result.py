@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import NamedTuple
 
 from meshctl.analysis.message import Message
 from meshctl.catalogue import Level
@@ -14,8 +15,7 @@ from meshctl.resource import Resource
 SUPPRESS_ANNOTATION = "galley.istio.io/analyze-suppress"
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(NamedTuple):
     """``CODE=Kind ns/name``, with globs in code and resource."""
 
     code: str
@@ -44,16 +44,15 @@ def annotation_suppressed(resources: Iterable[Resource]) -> dict[str, set[str]]:
     return out
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     """Messages to show, with the thresholds that decide output and exit status."""
 
     messages: list[Message]
     failure_threshold: Level = Level.ERROR
     output_threshold: Level = Level.INFO
-    skipped: dict[str, str] = field(default_factory=dict)
+    skipped: Mapping[str, str] = MappingProxyType({})
     analyzers: Sequence[str] = ()
-    not_run: dict[str, str] = field(default_factory=dict)
+    not_run: Mapping[str, str] = MappingProxyType({})
     """Checks that could not run because a read failed (name -> why): never a pass."""
     allow_partial: bool = False
     notes: Sequence[str] = ()

@@ -13,9 +13,6 @@ parameters its template names: a missing or an extra one raises ``MessageParamsE
 
 from __future__ import annotations
 
-import csv
-import string
-from dataclasses import dataclass
 from enum import IntEnum
 from functools import cache, cached_property
 from importlib import resources
@@ -42,15 +39,18 @@ class Level(IntEnum):
             raise ValueError(f"unknown level {text!r}: use Info, Warning or Error") from None
 
 
-@dataclass(frozen=True)
 class MessageType:
-    """One catalogue entry."""
+    """One catalogue entry (read-only)."""
 
-    code: str
-    name: str
-    level: Level
-    template: str
-    description: str = ""
+    def __init__(self, code: str, name: str, level: Level, template: str, description: str = "") -> None:
+        self.code = code
+        self.name = name
+        self.level = level
+        self.template = template
+        self.description = description
+
+    def __repr__(self) -> str:
+        return f"MessageType({self.code!r}, {self.name!r}, {self.level.label})"
 
     @cached_property
     def documentation_url(self) -> str:
@@ -85,6 +85,8 @@ class MessageParamsError(TypeError):
 
 def template_params(template: str) -> frozenset[str]:
     """The field names of a ``str.format`` template (``{host}`` -> ``host``)."""
+    import string
+
     names = (field for _, field, _, _ in string.Formatter().parse(template) if field is not None)
     return frozenset(name.split(".")[0].split("[")[0] for name in names)
 
@@ -93,6 +95,8 @@ RETIRED_FILE = "retired.tsv"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
+    import csv
+
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines(), delimiter="\t"))
 

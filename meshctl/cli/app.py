@@ -8,9 +8,8 @@ that is invoked (``--help`` builds them all), so ``meshctl version`` stays fast.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import typer
 from typer.core import TyperGroup
@@ -18,8 +17,7 @@ from typer.core import TyperGroup
 from meshctl.cli.coercion import install as install_plain_coercion
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """Where a command lives: a module attribute that is a function or a typer.Typer."""
 
     module: str
@@ -171,14 +169,16 @@ GLOBAL_FLAGS = ("--no-color", "--debug")
 GLOBAL_VALUE_FLAGS = ("--max-input-size",)
 
 
-@dataclass
 class Invocation:
     """The command line after one pass: the arguments for click, and the global settings."""
 
-    args: list[str]
-    no_color: bool = False
-    debug: bool = False
-    max_input_size: str | None = None
+    __slots__ = ("args", "no_color", "debug", "max_input_size")
+
+    def __init__(self, args: list[str]) -> None:
+        self.args = args
+        self.no_color = False
+        self.debug = False
+        self.max_input_size: str | None = None
 
 
 def split_argv(argv: list[str]) -> Invocation:

@@ -13,11 +13,10 @@ Two kinds of gap, one rule each:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class ReadGap:
+class ReadGap(NamedTuple):
     """One kind (in one namespace, or at the cluster scope when None) that could not be read."""
 
     kind: str

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class ClusterOptions:
+class ClusterOptions(NamedTuple):
     """Connection settings from the command line."""
 
     kubeconfig: str | None = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from meshctl.analysis.engine import run_rules
@@ -75,7 +74,7 @@ def _analyzer_messages(checks: Sequence[Check], req: PrecheckRequest) -> tuple[l
         return [], {}
     run = analyze(AnalyzeRequest(files=req.files, analyzers=sorted(by_analyzer), ignore_unknown=req.ignore_unknown,
                                  istio_namespace=req.istio_namespace, failure_threshold=Level.INFO))
-    messages = [replace(m, analyzer=by_analyzer.get(m.analyzer, m.analyzer)) for m in run.messages]
+    messages = [m.with_analyzer(by_analyzer.get(m.analyzer, m.analyzer)) for m in run.messages]
     skipped = {by_analyzer[a]: why for a, why in run.skipped.items() if a in by_analyzer}
     return messages, skipped
 

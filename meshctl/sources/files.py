@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from meshctl.env import current
 from meshctl.errors import InputError
@@ -20,8 +19,7 @@ _DOC_MARKER = re.compile(r"^---(?:\s|$)")
 _DOC_END = re.compile(r"^\.\.\.\s*$")
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     """One YAML document's text and the line (1-based) it starts on."""
 
     text: str
