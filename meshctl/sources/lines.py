@@ -1,16 +1,23 @@
 """Field lines: the line of ``spec.http[0].route[1].destination.host`` in the file a resource came from.
 
-Loading records nothing per field (the loader stays as fast and small as before): each file's
-:class:`FileLines` keeps only the lines its documents start on. When a finding names a field
-(``Message.path``), the document is parsed again from its first line, as nodes with marks, and
-the path is walked; the line of the deepest field that exists is the answer (a missing field
-points at its parent), the document's line the fallback. Recent files' texts and documents are
-cached (up to a budget of text), so many findings in one file cost one read.
+Each file's :class:`FileLines` keeps the lines its documents start on. When a finding names a field
+(``Message.path``), the path is walked; the line of the deepest field that exists is the answer (a
+missing field points at its parent), the document's line the fallback.
+
+Loading records, for each plain document (no anchor, alias, merge key, directive or key that is not
+a string), the line of every mapping key and sequence item in document order (:func:`offer`, taken
+by :meth:`FileLines.add_document`); the path is then walked in the document's value, counting keys
+and items to find their lines. Any other document, or one whose value no longer has the keys and
+items recorded, or a file that changed since it was read, is parsed again from its first line, as
+nodes with marks, and the path walked in the nodes: both walks give the same line. Recent files'
+texts and documents are cached (up to a budget of text), so many findings in one file cost one read.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
@@ -21,6 +28,33 @@ _BREAK = "\r\n|\r|\n|\x85|\u2028|\u2029"  # libyaml's line breaks (compiled only
 _TEXT_BUDGET = 64 << 20  # characters of file text kept for lookups, over all files
 _RECENT_DOCS = 16
 _recent: OrderedDict[int, FileLines] = OrderedDict()
+_UNKNOWN: Any = object()  # a recorded walk cannot tell: parse the document again
+
+
+class _Offer(threading.local):
+    value: tuple[str, int, Any, array[int]] | None = None
+
+
+_offered = _Offer()
+
+
+def offer(where: str, line: int, value: Any, slots: array[int]) -> None:
+    """Loading's record of the document it is about to yield: ``slots`` holds the line (0-based,
+    in the stream) of the root, then of every mapping key and sequence item, in document order."""
+    _offered.value = (where, line, value, slots)
+
+
+def withdraw() -> None:
+    """The offered document was yielded (and taken, or not): forget it."""
+    _offered.value = None
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 @cache
@@ -45,7 +79,8 @@ def _loader() -> type:
 class FileLines:
     """The line source of one input file (shared by every resource read from it)."""
 
-    __slots__ = ("path", "doc_lines", "_text", "_keep", "_starts", "_docs", "__weakref__")
+    __slots__ = ("path", "doc_lines", "_text", "_keep", "_starts", "_docs", "_records", "_stat",
+                 "__weakref__")
 
     def __init__(self, path: str, text: str | None = None) -> None:
         self.path = path
@@ -55,11 +90,30 @@ class FileLines:
         self._text = text
         self._starts: array[int] | None = None
         self._docs: OrderedDict[int, Any] = OrderedDict()
+        self._records: dict[int, _Record] = {}
+        # records hold for the file as it was read: a file that changed since is parsed again
+        self._stat: tuple[int, int] | None | bool = True if self._keep else _stat(path)
 
     def add_document(self, line: int) -> None:
-        """Record that a document's root starts on ``line`` (1-based), in file order."""
+        """Record that a document's root starts on ``line`` (1-based), in file order (with its
+        record of field lines, when loading offers one)."""
         if not self.doc_lines or self.doc_lines[-1] != line:
             self.doc_lines.append(line)
+        offered = _offered.value
+        if offered is not None and offered[1] == line and offered[0] == self.path:
+            if line not in self._records:
+                self._records[line] = _Record(offered[2], offered[3])
+            _offered.value = None
+
+    def _unchanged(self) -> bool:
+        if self._stat is True:
+            return True
+        if self._stat is None or _stat(self.path) != self._stat:
+            self._records.clear()
+            self._stat = None
+            return False
+        self._stat = True  # checked once, when the first finding asks (as the text is read once)
+        return True
 
     # -- text ------------------------------------------------------------------------------
 
@@ -133,6 +187,11 @@ class FileLines:
     def line_of(self, doc_line: int, identity: tuple[str, str, str | None], path: str) -> int | None:
         """The line (1-based) of ``path`` in the object ``identity`` (kind, name, namespace) of the
         document starting on ``doc_line``; None when the document cannot be read back."""
+        record = self._records.get(doc_line)
+        if record is not None and self._unchanged():
+            found = recorded_line(record, identity, path)
+            if found is not _UNKNOWN:
+                return None if found is None else doc_line + found
         root = self._document(doc_line)
         obj = _find_object(root, identity) if root is not None else None
         if obj is None:
@@ -235,3 +294,169 @@ def field_line(obj: Any, path: str) -> int:
             break
         line, node, rest = pair[0].start_mark.line, pair[1], rest[len(pair[0].value):]
     return line
+
+
+# -- the same walk over a document's value and its recorded lines ------------------------------
+
+class _Record:
+    """A document's value, the lines loading recorded for it, and (once asked) where each key and
+    item is among them."""
+
+    __slots__ = ("root", "lines", "slots")
+
+    def __init__(self, root: Any, lines: array[int]) -> None:
+        self.root = root
+        self.lines = lines
+        self.slots: dict[int, list[int]] | None = None  # id(collection) -> its keys' or items' slots
+
+    def index(self) -> dict[int, list[int]] | None:
+        """The slots of every collection's keys and items, numbered in document order as loading
+        recorded them (the root is 0); None when the value no longer has those keys and items, or
+        has a key that is not a string (the node walk reads keys as written)."""
+        if self.slots is None:
+            slots: dict[int, list[int]] = {}
+            count = _number(self.root, 1, slots)
+            self.slots = slots if count == len(self.lines) else {}
+        return self.slots or None
+
+
+def _number(value: Any, count: int, slots: dict[int, list[int]]) -> int:
+    """Number ``value``'s keys and items from ``count`` on, into ``slots``; the next number (-1:
+    a key that is not a string)."""
+    own: list[int] = []
+    if isinstance(value, dict):
+        slots[id(value)] = own
+        for k, v in value.items():
+            if type(k) is not str:
+                return -1
+            own.append(count)
+            count += 1
+            if isinstance(v, (dict, list)) and v:
+                count = _number(v, count, slots)
+                if count < 0:
+                    return -1
+    elif isinstance(value, list):
+        slots[id(value)] = own
+        for v in value:
+            own.append(count)
+            count += 1
+            if isinstance(v, (dict, list)) and v:
+                count = _number(v, count, slots)
+                if count < 0:
+                    return -1
+    return count
+
+
+def _text(value: Any) -> Any:
+    """A scalar's text as the node walk sees it: None for collections, _UNKNOWN when the value
+    (a number, boolean or null) does not keep how it was written."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (dict, list)):
+        return None
+    return _UNKNOWN
+
+
+def _value_is(value: Any, identity: tuple[str, str, str | None]) -> Any:
+    """:func:`_is` over a value: True, False or _UNKNOWN."""
+    if not isinstance(value, dict):
+        return False
+    kind = _text(value["kind"]) if "kind" in value else None
+    meta = value.get("metadata")
+    if isinstance(meta, dict):
+        texts = [kind, *(_text(meta[key]) if key in meta else None for key in ("name", "generateName", "namespace"))]
+    else:
+        texts = [kind, None, None, None]
+    if _UNKNOWN in texts:
+        return _UNKNOWN
+    kind_text, name, generate, namespace = texts
+    want_kind, want_name, want_namespace = identity
+    return kind_text == want_kind and (name or generate or "") == want_name and (namespace or None) == want_namespace
+
+
+def _find_value(value: Any, slot: int, identity: tuple[str, str, str | None],
+                slots: dict[int, list[int]]) -> Any:
+    """:func:`_find_object` over a value: (the object, its slot), None, or _UNKNOWN."""
+    match = _value_is(value, identity)
+    if match is _UNKNOWN or match:
+        return _UNKNOWN if match is _UNKNOWN else (value, slot)
+    items = value if isinstance(value, list) else value.get("items") if isinstance(value, dict) else None
+    if isinstance(items, list) and items:
+        own = slots.get(id(items))
+        if own is None or len(own) != len(items):
+            return _UNKNOWN
+        for item, item_slot in zip(items, own, strict=False):
+            found = _find_value(item, item_slot, identity, slots)
+            if found is not None:
+                return found
+    return None
+
+
+def recorded_line(record: _Record, identity: tuple[str, str, str | None], path: str) -> Any:
+    """:meth:`FileLines.line_of` (relative to the document's line) from a document's value and the
+    lines loading recorded for it; _UNKNOWN when they no longer agree (or a scalar's text matters
+    that the value does not keep)."""
+    slots = record.index()
+    if slots is None:
+        return _UNKNOWN
+    found = _find_value(record.root, 0, identity, slots)
+    if found is None or found is _UNKNOWN:
+        return found
+    node, slot = found
+    lines = record.lines
+    line = lines[slot]
+    rest = path
+    while rest:
+        if rest[0] == ".":
+            rest = rest[1:]
+            continue
+        if rest[0] == "[":
+            close = rest.find("]")
+            if close < 0:
+                break
+            token, after = rest[1:close], rest[close + 1:]
+            if isinstance(node, list):
+                if not token.isdigit() or int(token) >= len(node):
+                    break
+                own = slots.get(id(node))
+                if own is None or len(own) != len(node):
+                    return _UNKNOWN
+                slot = own[int(token)]
+                node, line, rest = node[int(token)], lines[slot], after
+                continue
+            pair = _value_key(node, slots, token, exact=True) if isinstance(node, dict) else None
+            if pair is None:
+                break
+            if pair is _UNKNOWN:
+                return _UNKNOWN
+            slot, node, _ = pair
+            line, rest = lines[slot], after
+            continue
+        pair = _value_key(node, slots, rest, exact=False) if isinstance(node, dict) else None
+        if pair is None:
+            break
+        if pair is _UNKNOWN:
+            return _UNKNOWN
+        slot, node, text = pair
+        line, rest = lines[slot], rest[len(text):]
+    return line - lines[0]
+
+
+def _value_key(node: dict[str, Any], slots: dict[int, list[int]], rest: str,
+               exact: bool) -> Any:
+    """:func:`_key` over a mapping value: (the key's slot, its value, the key), None, or _UNKNOWN
+    (the mapping changed since it was numbered)."""
+    if not node:
+        return None
+    own = slots.get(id(node))
+    if own is None or len(own) != len(node):
+        return _UNKNOWN
+    best: tuple[int, Any, str] | None = None
+    for (text, v), slot in zip(node.items(), own, strict=False):
+        if exact:
+            if text == rest:
+                return slot, v, text
+        elif rest.startswith(text) and (len(rest) == len(text) or rest[len(text)] in ".[") \
+                and (best is None or len(text) > len(best[2])):
+            best = (slot, v, text)
+    return best

@@ -16,12 +16,14 @@ import os
 import re
 import select
 import stat
+from array import array
 from collections.abc import Callable, Iterator
 from sys import intern
 from typing import IO, TYPE_CHECKING, Any
 
 from meshctl.env import Environment, Limits, current
 from meshctl.errors import InputError
+from meshctl.sources import lines as _lines
 
 if TYPE_CHECKING:
     import yaml
@@ -259,6 +261,11 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_anchors: set[str] = set()
         self.expanded = 0
+        #: the line (0-based) of each mapping key and sequence item, and of the root, in document
+        #: order; ``exact`` when they describe the value built (no anchor, alias, merge key, or key
+        #: that is not a string), so that field lines can be found without parsing again
+        self.slots: array[int] = array("i")
+        self.exact = True
 
     def _at(self, event: Any) -> str:
         return f"{self.where}:{self.first_line + event.start_mark.line}"
@@ -312,8 +319,11 @@ class _Builder:
         The collection being built lives in locals (``container``, ``is_map``, the pending ``key``,
         its node count ``size``, its ``anchor``, the ``merges`` (``<<``) seen in it); the enclosing
         ones' are saved on ``stack``. A plain scalar that no implicit resolver can type, and every
-        quoted one, is a string, known without calling ``scalar``."""
+        quoted one, is a string, known without calling ``scalar``. ``slots`` gets the line of every
+        key, item and the root (see :mod:`meshctl.sources.lines`)."""
         get_event = self.loader.get_event
+        record = self.slots.append
+        exact = True
         max_depth = self.limits.max_depth
         first = _RESOLVED_FIRST
         anchors = self.anchors
@@ -332,6 +342,8 @@ class _Builder:
             event = get_event()
             cls = type(event)
             if cls is scalar_event:
+                if not is_map or key is _NO_KEY:
+                    record(event.start_mark.line)
                 value = event.value
                 if event.tag is None and first is not None and value \
                         and (value[0] not in first or not event.implicit[0]):
@@ -342,10 +354,11 @@ class _Builder:
                     if is_map and key is _NO_KEY and value == "<<" and event.tag is None and event.implicit[0]:
                         if event.anchor:
                             anchors[event.anchor] = (value, 1)
-                        key = _MERGE_KEY
+                        key, exact = _MERGE_KEY, False
                         continue
                 if event.anchor:
                     anchors[event.anchor] = (value, 1)
+                    exact = False
                 count = 1
             elif cls is map_start or cls is seq_start:
                 opens_map = cls is map_start
@@ -354,11 +367,14 @@ class _Builder:
                                     self.where)
                 if len(stack) + (container is not None) >= max_depth:
                     raise InputError(f"{self._at(event)}: nested more than {max_depth} levels deep")
+                if not is_map:
+                    record(event.start_mark.line)
                 if container is not None:
                     push((container, is_map, key, size, anchor, merges))
                 anchor = event.anchor
                 if anchor:
                     self.open_anchors.add(anchor)
+                    exact = False
                 container = {} if opens_map else []
                 is_map, key, size, merges = opens_map, _NO_KEY, 1, None
                 continue
@@ -370,13 +386,18 @@ class _Builder:
                     self.open_anchors.discard(anchor)
                     anchors[anchor] = (value, count)
                 if not stack:
+                    self.exact = exact
                     return value
                 container, is_map, key, size, anchor, merges = pop()
             elif cls is alias_event:
+                if not is_map or key is _NO_KEY:
+                    record(event.start_mark.line)
                 value, count = self.alias(event)
+                exact = False
             else:  # pragma: no cover - libyaml gives no other events inside a document
                 raise InputError(f"{self.where}: unexpected YAML event {cls.__name__}")
             if container is None:  # the document is a scalar (or an alias)
+                self.exact = exact
                 return value
             size += count
             if not is_map:
@@ -385,6 +406,8 @@ class _Builder:
                 if isinstance(value, (dict, list)):
                     raise InputError(f"{self._at(event)}: a mapping or sequence used as a mapping key "
                                      "(complex YAML keys are not supported)")
+                if type(value) is not str:
+                    exact = False
                 key = value
             elif key is _MERGE_KEY:
                 sources = value if isinstance(value, list) else [value]
@@ -433,14 +456,19 @@ def yaml_documents(source: str | BoundedReader, where: str, limits: Limits | Non
             if type(start) is not DocumentStartEvent:  # pragma: no cover - libyaml guarantees it
                 raise InputError(f"{where}: invalid YAML stream")
             line = first_line + loader.peek_event().start_mark.line
-            value = _Builder(loader, where, limits, first_line).build()
+            builder = _Builder(loader, where, limits, first_line)
+            value = builder.build()
             end = loader.get_event()
             if type(end) is not DocumentEndEvent:  # pragma: no cover
                 raise InputError(f"{where}: invalid YAML stream")
+            if builder.exact and start.version is None and not start.tags:  # no directive
+                _lines.offer(where, line, value, builder.slots)
             yield line, value
+            _lines.withdraw()
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, where, first_line) from None
     finally:
+        _lines.withdraw()
         loader.dispose()
 
 
