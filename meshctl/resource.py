@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from meshctl.kinds import group_of, kind_key, lookup
+from meshctl.record import Record
 
 
 class LineSource(Protocol):
@@ -15,7 +16,7 @@ class LineSource(Protocol):
         starting on ``doc_line``, or None."""
 
 
-class Origin:
+class Origin(Record):
     """Where a resource came from: a file and line, or a cluster object (read-only).
 
     ``lines`` (files only) finds the line of a field inside the document, for findings that name
@@ -32,12 +33,6 @@ class Origin:
 
     def _identity(self) -> tuple[str | None, int | None, str | None]:
         return (self.path, self.line, self.cluster)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Origin) and self._identity() == other._identity()
-
-    def __hash__(self) -> int:
-        return hash(self._identity())
 
     def __repr__(self) -> str:
         return f"Origin(path={self.path!r}, line={self.line!r}, cluster={self.cluster!r})"
@@ -59,7 +54,7 @@ class Origin:
         return Origin(path=self.path, line=line, cluster=self.cluster)
 
 
-class Resource:
+class Resource(Record):
     """One Kubernetes object (read-only). ``body`` is the parsed document; equality and hashing
     use the identity (apiVersion, kind, name, namespace) only."""
 
@@ -76,12 +71,6 @@ class Resource:
 
     def _identity(self) -> tuple[str, str, str, str | None]:
         return (self.api_version, self.kind, self.name, self.namespace)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Resource) and self._identity() == other._identity()
-
-    def __hash__(self) -> int:
-        return hash(self._identity())
 
     def __repr__(self) -> str:
         return (f"Resource(api_version={self.api_version!r}, kind={self.kind!r}, name={self.name!r}, "

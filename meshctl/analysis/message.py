@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from meshctl.catalogue import Level, message_type
+from meshctl.record import Record
 from meshctl.resource import Origin, Resource
 
 
-class Message:
+class Message(Record):
     """A rendered finding with its catalogue entry and the resource it is about (read-only;
     ``origin_info`` takes no part in equality)."""
 
@@ -29,12 +30,6 @@ class Message:
     def _identity(self) -> tuple[object, ...]:
         return (self.code, self.level, self.text, self.origin, self.analyzer, self.kind, self.namespace, self.name,
                 self.path)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Message) and self._identity() == other._identity()
-
-    def __hash__(self) -> int:
-        return hash(self._identity())
 
     def __repr__(self) -> str:
         return f"Message({self.code!r}, {self.level.label}, {self.text!r}, origin={self.origin!r})"

@@ -6,7 +6,6 @@ use case in :mod:`meshctl.envoy.views` and renders the view.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated, Any
 
 import typer
@@ -197,7 +196,7 @@ def diff(
     sides = []
     for spec in (a, b):
         target, admin_url, file = _side(spec)
-        src = source(replace(opts, target=target, admin_url=admin_url, file=file))
+        src = source(opts._replace(target=target, admin_url=admin_url, file=file))
         got = read(src, None, include_eds=True)
         if got.unrendered:  # a diff that leaves a section out would call it removed
             raise unrendered_error(got.dump.origin, got.unrendered)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import typer
 
@@ -44,9 +43,8 @@ Port = Annotated[int, typer.Option("--port", help="Only this port.")]
 Address = Annotated[str, typer.Option("--address", help="Only this address.")]
 
 
-@dataclass
-class Shared:
-    """The values of the options every subcommand shares."""
+class Shared(NamedTuple):
+    """The values of the options every subcommand shares (change one with ``_replace``)."""
 
     target: str | None
     admin_url: str | None
@@ -92,7 +90,7 @@ def shared_options(target: bool = True, formats: tuple[str, ...] = FORMATS
 
         def wrapper(*args: Any, **kwargs: Any) -> None:
             values = dict(zip(names, args, strict=False), **kwargs)
-            shared = Shared(**{k: values.pop(k, None) for k in Shared.__dataclass_fields__ if k != "formats"},
+            shared = Shared(**{k: values.pop(k, None) for k in Shared._fields if k != "formats"},
                             formats=formats)
             command(shared, **values)
 
@@ -105,8 +103,7 @@ def shared_options(target: bool = True, formats: tuple[str, ...] = FORMATS
     return decorate
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """Where a subcommand reads Envoy from, checked: the target and how to reach it."""
 
     target: Any

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from meshctl.envoy.dump import ConfigDump, Entry
 from meshctl.envoy.fields import field, path
 from meshctl.envoy.tables import Row
+from meshctl.record import Record
 
 COLUMNS = (
     ("SERVICE FQDN", "fqdn"),
@@ -19,14 +19,16 @@ COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class ClusterFilter:
+class ClusterFilter(Record):
     """istioctl's ``--fqdn``, ``--port``, ``--subset``, ``--direction`` (substring matches on the name)."""
 
-    fqdn: str = ""
-    port: int = 0
-    subset: str = ""
-    direction: str = ""
+    __slots__ = ("fqdn", "port", "subset", "direction")
+
+    def __init__(self, fqdn: str = "", port: int = 0, subset: str = "", direction: str = "") -> None:
+        self.fqdn = fqdn
+        self.port = port
+        self.subset = subset
+        self.direction = direction
 
     def matches(self, name: str) -> bool:
         """True when the cluster name passes every given filter."""

@@ -8,14 +8,13 @@ builds it, so a summary of a large dump holds little more than the text.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from dataclasses import field as dc_field
 from datetime import datetime
 from typing import Any
 
 from meshctl.envoy.fields import field, short_type
 from meshctl.envoy.versions import Version, parse_time, parse_version
 from meshctl.errors import InputError
+from meshctl.record import Record
 
 ADMIN_PREFIX = "type.googleapis.com/envoy.admin."
 
@@ -75,28 +74,34 @@ KEEP: dict[str, frozenset[str]] = {
 KEEP["all"] = frozenset().union(*KEEP.values())
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(Record):
     """One resource in a section: static, dynamic (active), warming or draining."""
 
-    section: str
-    state: str
-    name: str
-    version: Version | None
-    last_updated: datetime | None
-    resource: dict[str, Any]
+    __slots__ = ("section", "state", "name", "version", "last_updated", "resource")
+
+    def __init__(self, section: str, state: str, name: str, version: Version | None, last_updated: datetime | None,
+                 resource: dict[str, Any]) -> None:
+        self.section = section
+        self.state = state
+        self.name = name
+        self.version = version
+        self.last_updated = last_updated
+        self.resource = resource
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(Record):
     """One ``configs[]`` element."""
 
-    key: str
-    type_url: str
-    raw: dict[str, Any]
-    entries: tuple[Entry, ...] = ()
-    version: Version | None = None
-    last_updated: datetime | None = None
+    __slots__ = ("key", "type_url", "raw", "entries", "version", "last_updated")
+
+    def __init__(self, key: str, type_url: str, raw: dict[str, Any], entries: tuple[Entry, ...] = (),
+                 version: Version | None = None, last_updated: datetime | None = None) -> None:
+        self.key = key
+        self.type_url = type_url
+        self.raw = raw
+        self.entries = entries
+        self.version = version
+        self.last_updated = last_updated
 
     def count(self, state: str) -> int:
         """How many entries are in ``state``."""
@@ -115,12 +120,14 @@ def _version_key(v: Version) -> tuple[float, int]:
     return (v.pushed.timestamp() if v.pushed else 0.0, v.counter or 0)
 
 
-@dataclass(frozen=True)
-class ConfigDump:
+class ConfigDump(Record):
     """A parsed config_dump with its sections in document order."""
 
-    origin: str
-    sections: tuple[Section, ...] = dc_field(default=())
+    __slots__ = ("origin", "sections")
+
+    def __init__(self, origin: str, sections: tuple[Section, ...] = ()) -> None:
+        self.origin = origin
+        self.sections = sections
 
     def section(self, key: str) -> Section | None:
         """The section with ``key`` (e.g. ``clusters``), or None."""

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from meshctl.record import Record
 
-@dataclass(frozen=True)
-class Version:
+
+class Version(Record):
     """A parsed ``version_info``; ``pushed``/``counter`` are None when it has another shape."""
 
-    raw: str
-    pushed: datetime | None = None
-    counter: int | None = None
+    __slots__ = ("raw", "pushed", "counter")
+
+    def __init__(self, raw: str, pushed: datetime | None = None, counter: int | None = None) -> None:
+        self.raw = raw
+        self.pushed = pushed
+        self.counter = counter
 
     @property
     def counter_text(self) -> str:

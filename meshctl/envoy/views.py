@@ -7,7 +7,6 @@ redacted), and the table text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +14,7 @@ from meshctl.envoy.dump import SECTION_TYPES, ConfigDump
 from meshctl.envoy.fields import field
 from meshctl.envoy.tables import Row, table
 from meshctl.errors import InputError
+from meshctl.record import Record
 
 if TYPE_CHECKING:  # each view imports its own module when it runs: a table needs no redaction tables
     from meshctl.envoy import clusters, endpoints, listeners
@@ -23,13 +23,15 @@ if TYPE_CHECKING:  # each view imports its own module when it runs: a table need
 OPTIONAL = frozenset({"ecds"})
 
 
-@dataclass(frozen=True)
-class View:
+class View(Record):
     """One subcommand's result: rows, Envoy's objects (redacted, built when first asked for) and the table."""
 
-    rows: Any
-    build_objects: Any
-    table: str
+    __slots__ = ("rows", "build_objects", "table")
+
+    def __init__(self, rows: Any, build_objects: Any, table: str) -> None:
+        self.rows = rows
+        self.build_objects = build_objects
+        self.table = table
 
     @property
     def objects(self) -> Any:

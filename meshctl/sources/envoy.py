@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from meshctl.errors import ExitCode, InputError, MeshctlError, UsageError
+from meshctl.record import Record
 
 DEFAULT_ADMIN_PORT = 15000
 SIDECAR = "istio-proxy"
@@ -40,13 +40,15 @@ class NotEnvoy(MeshctlError):
     exit_code = ExitCode.FAILURE
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(Record):
     """What to read: ``file`` (path or ``-``), ``url``, ``pod`` or ``deploy`` (with namespace)."""
 
-    kind: str
-    value: str
-    namespace: str | None = None
+    __slots__ = ("kind", "value", "namespace")
+
+    def __init__(self, kind: str, value: str, namespace: str | None = None) -> None:
+        self.kind = kind
+        self.value = value
+        self.namespace = namespace
 
     @property
     def live(self) -> bool:
@@ -252,12 +254,14 @@ def _deployment_pod(client: Any, name: str, namespace: str) -> dict[str, Any]:
     return dict(chosen[0])
 
 
-@dataclass(frozen=True)
-class DumpRead:
+class DumpRead(Record):
     """A config dump and the sections Envoy could not render as JSON (left out)."""
 
-    dump: Any
-    unrendered: tuple[str, ...] = ()
+    __slots__ = ("dump", "unrendered")
+
+    def __init__(self, dump: Any, unrendered: tuple[str, ...] = ()) -> None:
+        self.dump = dump
+        self.unrendered = unrendered
 
 
 def read_dump(
