@@ -342,9 +342,25 @@ class _Builder:
             event = get_event()
             cls = type(event)
             if cls is scalar_event:
+                value = event.value
+                if event.tag is None and first is not None and value and container is not None \
+                        and (value[0] not in first or not event.implicit[0]) and not event.anchor:
+                    # the common case, a string in a collection: added here
+                    if len(value) <= _INTERN_MAX:
+                        value = intern(value)
+                    size += 1
+                    if not is_map:
+                        record(event.start_mark.line)
+                        container.append(value)
+                    elif key is _NO_KEY:
+                        record(event.start_mark.line)
+                        key = value
+                    else:
+                        container[key] = value
+                        key = _NO_KEY
+                    continue
                 if not is_map or key is _NO_KEY:
                     record(event.start_mark.line)
-                value = event.value
                 if event.tag is None and first is not None and value \
                         and (value[0] not in first or not event.implicit[0]):
                     if len(value) <= _INTERN_MAX:
