@@ -348,17 +348,22 @@ class _Builder:
                     # the common case, a string in a collection: added here
                     if len(value) <= _INTERN_MAX:
                         value = intern(value)
-                    size += 1
                     if not is_map:
                         record(event.start_mark.line)
                         container.append(value)
-                    elif key is _NO_KEY:
+                        size += 1
+                        continue
+                    if key is _NO_KEY:
                         record(event.start_mark.line)
                         key = value
-                    else:
+                        size += 1
+                        continue
+                    if key is not _MERGE_KEY:
                         container[key] = value
                         key = _NO_KEY
-                    continue
+                        size += 1
+                        continue
+                    # the value of a merge key (<<): the general path says what is wrong with it
                 if not is_map or key is _NO_KEY:
                     record(event.start_mark.line)
                 if event.tag is None and first is not None and value \
