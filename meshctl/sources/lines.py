@@ -317,7 +317,15 @@ class _Record:
             slots: dict[int, list[int]] = {}
             count = _number(self.root, 1, slots)
             self.slots = slots if count == len(self.lines) else {}
+            _indexed[id(self)] = self
+            while len(_indexed) > _RECENT_DOCS:  # findings come in file order: keep a few indexes
+                _indexed.popitem(last=False)[1].slots = None
+        else:
+            _indexed.move_to_end(id(self))
         return self.slots or None
+
+
+_indexed: OrderedDict[int, _Record] = OrderedDict()
 
 
 def _number(value: Any, count: int, slots: dict[int, list[int]]) -> int:
