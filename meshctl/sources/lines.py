@@ -315,7 +315,8 @@ class _Record:
         has a key that is not a string (the node walk reads keys as written)."""
         if self.slots is None:
             slots: dict[int, list[int]] = {}
-            count = _number(self.root, 1, slots)
+            root = self.root
+            count = _number(root, 1, slots) if type(root) is dict or type(root) is list else 1
             self.slots = slots if count == len(self.lines) else {}
             _indexed[id(self)] = self
             while len(_indexed) > _RECENT_DOCS:  # findings come in file order: keep a few indexes
@@ -329,29 +330,16 @@ _indexed: OrderedDict[int, _Record] = OrderedDict()
 
 
 def _number(value: Any, count: int, slots: dict[int, list[int]]) -> int:
-    """Number ``value``'s keys and items from ``count`` on, into ``slots``; the next number (-1:
-    a key that is not a string)."""
+    """Number the keys and items of ``value`` (a mapping or list) from ``count`` on, into ``slots``;
+    the next number. (Loading offers no record of a document with a key that is not a string.)"""
     own: list[int] = []
-    if isinstance(value, dict):
-        slots[id(value)] = own
-        for k, v in value.items():
-            if type(k) is not str:
-                return -1
-            own.append(count)
-            count += 1
-            if isinstance(v, (dict, list)) and v:
-                count = _number(v, count, slots)
-                if count < 0:
-                    return -1
-    elif isinstance(value, list):
-        slots[id(value)] = own
-        for v in value:
-            own.append(count)
-            count += 1
-            if isinstance(v, (dict, list)) and v:
-                count = _number(v, count, slots)
-                if count < 0:
-                    return -1
+    slots[id(value)] = own
+    append = own.append
+    for v in value.values() if type(value) is dict else value:
+        append(count)
+        count += 1
+        if v and (type(v) is dict or type(v) is list):
+            count = _number(v, count, slots)
     return count
 
 
@@ -450,21 +438,26 @@ def recorded_line(record: _Record, identity: tuple[str, str, str | None], path: 
     return line - lines[0]
 
 
-def _value_key(node: dict[str, Any], slots: dict[int, list[int]], rest: str,
-               exact: bool) -> Any:
+def _value_key(node: dict[str, Any], slots: dict[int, list[int]], rest: str, exact: bool) -> Any:
     """:func:`_key` over a mapping value: (the key's slot, its value, the key), None, or _UNKNOWN
-    (the mapping changed since it was numbered)."""
+    (the mapping changed since it was numbered). Not exact: the longest key that ``rest`` starts
+    with, followed by ``.``, ``[`` or nothing (``rest`` does not start with either)."""
     if not node:
         return None
     own = slots.get(id(node))
     if own is None or len(own) != len(node):
         return _UNKNOWN
-    best: tuple[int, Any, str] | None = None
-    for (text, v), slot in zip(node.items(), own, strict=False):
-        if exact:
-            if text == rest:
-                return slot, v, text
-        elif rest.startswith(text) and (len(rest) == len(text) or rest[len(text)] in ".[") \
-                and (best is None or len(text) > len(best[2])):
-            best = (slot, v, text)
-    return best
+    if exact:
+        text = rest if rest in node else None
+    else:
+        text = rest if rest in node else None
+        end = len(rest)
+        while text is None:
+            end = max(rest.rfind(".", 0, end), rest.rfind("[", 0, end))
+            if end <= 0:
+                return None
+            if rest[:end] in node:
+                text = rest[:end]
+    if text is None:
+        return None
+    return own[list(node).index(text)], node[text], text
