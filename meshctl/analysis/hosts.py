@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from meshctl.conventions.hosts import hosts_overlap
@@ -43,9 +44,14 @@ def to_fqdn(host: str, namespace: str | None, domain: str = DEFAULT_DOMAIN) -> s
     return host
 
 
+@cache
+def _service_host(domain: str) -> re.Pattern[str]:
+    return re.compile(rf"^(.+)\.(.+)\.svc\.{re.escape(domain)}$")
+
+
 def split_fqdn(fqdn: str, domain: str = DEFAULT_DOMAIN) -> tuple[str, str] | None:
     """``(namespace, name)`` of a ``name.ns.svc.<domain>`` host, or None for other hosts."""
-    match = re.match(rf"^(.+)\.(.+)\.svc\.{re.escape(domain)}$", fqdn)
+    match = _service_host(domain).match(fqdn)
     if not match:
         return None
     return match.group(2), match.group(1)

@@ -64,11 +64,13 @@ class SubsetSelectPodAnalyzer(Analyzer):
             if entry is None:
                 ctx.report("IST0174", dr, path="spec.host", host=host)
                 continue
+            workloads: tuple[dict[str, Any], str | None] | None = None
             for i, subset in enumerate(dr.spec.get("subsets") or []):
                 if not isinstance(subset, dict):
                     continue
                 pods = pods or LabelIndex(with_node_topology(p, nodes) for p in res.of_kind("Pod"))
-                base, namespace = _host_workloads(entry.resource, entry.workload_labels)
+                workloads = workloads or _host_workloads(entry.resource, entry.workload_labels)
+                base, namespace = workloads
                 selector = {**base, **(subset.get("labels") or {})}
                 key = (namespace, frozenset((str(k), str(v)) for k, v in selector.items()))
                 if key not in selects:

@@ -9,10 +9,13 @@ PROTOCOL_PREFIXES = ("http", "http2", "https", "grpc", "grpc-web", "mongo", "red
                      "tcp", "tls", "udp")
 
 
+_PROTOCOLS = frozenset(PROTOCOL_PREFIXES)
+
+
 def names_protocol(name: str) -> bool:
     """Whether a port name is ``<protocol>`` or ``<protocol>-<suffix>``."""
     head = name.lower()
-    return any(head == p or head.startswith(p + "-") for p in PROTOCOL_PREFIXES)
+    return head in _PROTOCOLS or head.partition("-")[0] in _PROTOCOLS
 
 
 @register

@@ -18,12 +18,14 @@ from meshctl.analyzers.virtualservice.routes import (
 from meshctl.resource import Resource
 
 
-def subset_routes_by_host(virtual_services: list[Resource]) -> dict[str, list[Resource]]:
-    """VirtualServices with an http route to a subset of one of their own hosts, by that host."""
+def subset_routes_by_host(virtual_services: list[Resource],
+                          routes: dict[int, list[RouteDestination]] | None = None) -> dict[str, list[Resource]]:
+    """VirtualServices with an http route to a subset of one of their own hosts, by that host
+    (``routes``: their route destinations by ``id(vs)``, when already known)."""
     out: dict[str, list[Resource]] = defaultdict(list)
     for vs in virtual_services:
         own = set(hosts_of(vs))
-        for dest in route_destinations(vs):
+        for dest in routes[id(vs)] if routes is not None else route_destinations(vs):
             if dest.rule == "http" and dest.subset and dest.host in own:
                 out[dest.host].append(vs)
     return out
@@ -43,14 +45,15 @@ class DestinationHostAnalyzer(Analyzer):
         index = HostIndex(res.of_kind("ServiceEntry"), res.of_kind("Service"),
                           cluster_domain(ctx.mesh_config))
         virtual_services = res.of_kind("VirtualService")
-        with_subsets = subset_routes_by_host(virtual_services)
+        routes = {id(vs): route_destinations(vs) for vs in virtual_services}
+        with_subsets = subset_routes_by_host(virtual_services, routes)
         for vs in virtual_services:
-            self._check_hosts(ctx, vs, index)
-            self._check_subsets(ctx, vs, with_subsets)
+            self._check_hosts(ctx, vs, index, routes[id(vs)])
+            self._check_subsets(ctx, vs, with_subsets, routes[id(vs)])
 
-    def _check_hosts(self, ctx: Context, vs: Resource, index: HostIndex) -> None:
+    def _check_hosts(self, ctx: Context, vs: Resource, index: HostIndex, routes: list[RouteDestination]) -> None:
         export_to = export_to_of(vs)
-        for dest in [*route_destinations(vs), *mirror_destinations(vs)]:
+        for dest in [*routes, *mirror_destinations(vs)]:
             entry = index.lookup(vs.namespace, export_to, dest.host)
             if entry is None:
                 kind = "mirror host" if dest.is_mirror else "host"
@@ -67,11 +70,11 @@ class DestinationHostAnalyzer(Analyzer):
             ctx.report("IST0101", vs, path=f"{dest.path}.port.number", ref_kind="host:port",
                        ref_name=f"{dest.host}:{dest.port}")
 
-    def _check_subsets(self, ctx: Context, vs: Resource,
-                       with_subsets: dict[str, list[Resource]]) -> None:
+    def _check_subsets(self, ctx: Context, vs: Resource, with_subsets: dict[str, list[Resource]],
+                       routes: list[RouteDestination]) -> None:
         if not gateways_of(vs):
             return
-        for dest in route_destinations(vs):
+        for dest in routes:
             if dest.rule != "http" or dest.subset:
                 continue
             for other in with_subsets.get(dest.host, []):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from meshctl.conventions.ports import port_number
@@ -11,24 +10,35 @@ from meshctl.resource import Resource
 ROUTE_KINDS = ("tcp", "tls", "http")
 
 
-@dataclass(frozen=True)
 class RouteDestination:
-    """One destination: the rule kind (``http``, ``http.mirror``...), its indexes and body."""
+    """One destination: the rule kind (``http``, ``http.mirror``...), its indexes and body.
 
-    rule: str
-    route_index: int
-    dest_index: int
-    destination: dict[str, Any]
+    A plain class (built for every destination of every VirtualService, by several analyzers):
+    ``host`` and ``subset`` are read once, from ``destination`` (which is never changed)."""
 
-    @property
-    def host(self) -> str:
-        """``destination.host``."""
-        return str(self.destination.get("host") or "")
+    __slots__ = ("rule", "route_index", "dest_index", "destination", "host", "subset")
 
-    @property
-    def subset(self) -> str:
-        """``destination.subset``, or empty."""
-        return str(self.destination.get("subset") or "")
+    def __init__(self, rule: str, route_index: int, dest_index: int, destination: dict[str, Any]) -> None:
+        self.rule = rule
+        self.route_index = route_index
+        self.dest_index = dest_index
+        self.destination = destination
+        #: ``destination.host``
+        self.host = str(destination.get("host") or "")
+        #: ``destination.subset``, or empty
+        self.subset = str(destination.get("subset") or "")
+
+    def __repr__(self) -> str:
+        return (f"RouteDestination(rule={self.rule!r}, route_index={self.route_index!r}, "
+                f"dest_index={self.dest_index!r}, destination={self.destination!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RouteDestination):
+            return NotImplemented
+        return (self.rule, self.route_index, self.dest_index, self.destination) == \
+            (other.rule, other.route_index, other.dest_index, other.destination)
+
+    __hash__ = None  # type: ignore[assignment]  # its destination is a dict, as the dataclass's was
 
     @property
     def port(self) -> int | None:
