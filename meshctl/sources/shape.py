@@ -141,7 +141,9 @@ def _conform(value: Any, spec: Any, where: str, field: str) -> None:
         if not isinstance(value, dict):
             raise _bad(where, field, "a mapping", value)
         for key, sub in spec.items():
-            _conform(value.get(key), sub, where, f"{field}.{key}")
+            item = value.get(key)
+            if item is not None:  # (the field's name is only made for a field that is there)
+                _conform(item, sub, where, f"{field}.{key}")
 
 
 def _check_pod_template(obj: dict[str, Any], kind: str, where: str) -> None:
