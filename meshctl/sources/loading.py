@@ -237,6 +237,7 @@ _MERGE = "tag:yaml.org,2002:merge"
 _VALUE = "tag:yaml.org,2002:value"
 _TRUE = frozenset({"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"})
 _AS_TEXT = frozenset({_STR, _TIMESTAMP, _BINARY, _MERGE, _VALUE})
+_RESOLVED_MAX = 1 << 14  # texts whose resolved tag a stream keeps
 _INTERN_MAX = 40  # short strings (keys, kinds, labels) repeat across objects: share one copy
 _NO_KEY = object()
 _MERGE_KEY = object()
@@ -253,8 +254,13 @@ def _collection_tag(event: Any, default: str, what: str, where: str) -> None:
 class _Builder:
     """Python values from libyaml's events, with the guards; one instance per document."""
 
-    def __init__(self, loader: Any, where: str, limits: Limits, first_line: int) -> None:
+    def __init__(self, loader: Any, where: str, limits: Limits, first_line: int,
+                 resolved: dict[str, str] | None = None) -> None:
         self.loader = loader
+        #: tags the loader's implicit resolvers gave plain scalars, by text (shared by the stream's
+        #: documents: the same keys and values recur); used only when the resolvers depend on the
+        #: text alone (no path resolvers: ``_RESOLVED_FIRST`` is set)
+        self.resolved: dict[str, str] = {} if resolved is None else resolved
         self.where = where
         self.limits = limits
         self.first_line = first_line
@@ -277,6 +283,12 @@ class _Builder:
             first = _RESOLVED_FIRST
             if first is not None and value and (not event.implicit[0] or value[0] not in first):
                 tag = _STR
+            elif first is not None and event.implicit[0]:
+                tag = self.resolved.get(value)
+                if tag is None:
+                    tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
+                    if len(value) <= _INTERN_MAX and len(self.resolved) < _RESOLVED_MAX:
+                        self.resolved[value] = tag
             else:
                 tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
         if tag in _AS_TEXT:
@@ -470,6 +482,7 @@ def yaml_documents(source: str | BoundedReader, where: str, limits: Limits | Non
     (libyaml then reads it in chunks). Lines count from ``first_line``."""
     limits = limits or current().limits
     loader = _import_yaml()(source)
+    resolved: dict[str, str] = {}
     try:
         loader.get_event()  # StreamStart
         while not loader.check_event(StreamEndEvent):
@@ -477,7 +490,7 @@ def yaml_documents(source: str | BoundedReader, where: str, limits: Limits | Non
             if type(start) is not DocumentStartEvent:  # pragma: no cover - libyaml guarantees it
                 raise InputError(f"{where}: invalid YAML stream")
             line = first_line + loader.peek_event().start_mark.line
-            builder = _Builder(loader, where, limits, first_line)
+            builder = _Builder(loader, where, limits, first_line, resolved)
             value = builder.build()
             end = loader.get_event()
             if type(end) is not DocumentEndEvent:  # pragma: no cover
