@@ -255,12 +255,14 @@ class _Builder:
     """Python values from libyaml's events, with the guards; one instance per document."""
 
     def __init__(self, loader: Any, where: str, limits: Limits, first_line: int,
-                 resolved: dict[str, str] | None = None) -> None:
+                 resolved: dict[str, str] | None = None, plain: dict[str, Any] | None = None) -> None:
         self.loader = loader
         #: tags the loader's implicit resolvers gave plain scalars, by text (shared by the stream's
         #: documents: the same keys and values recur); used only when the resolvers depend on the
         #: text alone (no path resolvers: ``_RESOLVED_FIRST`` is set)
         self.resolved: dict[str, str] = {} if resolved is None else resolved
+        #: the values of plain scalars (untagged, typed by those resolvers), by text, likewise
+        self.plain: dict[str, Any] = {} if plain is None else plain
         self.where = where
         self.limits = limits
         self.first_line = first_line
@@ -336,6 +338,7 @@ class _Builder:
         get_event = self.loader.get_event
         record = self.slots.append
         exact = True
+        plain = self.plain
         max_depth = self.limits.max_depth
         first = _RESOLVED_FIRST
         anchors = self.anchors
@@ -382,6 +385,19 @@ class _Builder:
                         and (value[0] not in first or not event.implicit[0]):
                     if len(value) <= _INTERN_MAX:
                         value = intern(value)
+                elif event.tag is None and first is not None and event.implicit[0]:
+                    # a plain scalar an implicit resolver may type: its value by its text, once per stream
+                    text = value
+                    value = plain.get(text, _NO_KEY)
+                    if value is _NO_KEY:
+                        value = self.scalar(event)
+                        if len(text) <= _INTERN_MAX and len(plain) < _RESOLVED_MAX and type(value) is not float:
+                            plain[text] = value  # (a float is made each time: no two NaNs are the same object)
+                    if is_map and key is _NO_KEY and value == "<<":
+                        if event.anchor:
+                            anchors[event.anchor] = (value, 1)
+                        key, exact = _MERGE_KEY, False
+                        continue
                 else:
                     value = self.scalar(event)
                     if is_map and key is _NO_KEY and value == "<<" and event.tag is None and event.implicit[0]:
@@ -483,6 +499,7 @@ def yaml_documents(source: str | BoundedReader, where: str, limits: Limits | Non
     limits = limits or current().limits
     loader = _import_yaml()(source)
     resolved: dict[str, str] = {}
+    plain: dict[str, Any] = {}
     try:
         loader.get_event()  # StreamStart
         while not loader.check_event(StreamEndEvent):
@@ -490,7 +507,7 @@ def yaml_documents(source: str | BoundedReader, where: str, limits: Limits | Non
             if type(start) is not DocumentStartEvent:  # pragma: no cover - libyaml guarantees it
                 raise InputError(f"{where}: invalid YAML stream")
             line = first_line + loader.peek_event().start_mark.line
-            builder = _Builder(loader, where, limits, first_line, resolved)
+            builder = _Builder(loader, where, limits, first_line, resolved, plain)
             value = builder.build()
             end = loader.get_event()
             if type(end) is not DocumentEndEvent:  # pragma: no cover
