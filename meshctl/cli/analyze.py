@@ -1,7 +1,5 @@
 """``meshctl analyze``: check Istio configuration in files and/or the cluster."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

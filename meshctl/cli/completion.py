@@ -1,7 +1,5 @@
 """Static shell completions (bash, zsh, fish) generated from the command tree."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import Annotated, Any
 

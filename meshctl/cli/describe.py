@@ -1,7 +1,5 @@
 """``meshctl describe pod|service NAME``: what the mesh does to a pod or a service, live or from files."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,8 +1,6 @@
 """``meshctl proxy-status [POD]``: the xDS sync state istiod holds for every proxy, or for one proxy the
 difference between the config istiod would send and Envoy's own dump."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

@@ -1,7 +1,5 @@
 """``meshctl version``."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

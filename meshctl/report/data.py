@@ -7,7 +7,6 @@ YAML in block style, keys in the order given, never folded.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +21,8 @@ Columns = Sequence[tuple[str, str]]  # (header, row key)
 
 def to_json(data: Any) -> str:
     """JSON indented by two spaces, with a final newline; values JSON lacks become strings."""
+    import json
+
     return json.dumps(data, indent=2, default=str) + "\n"
 
 

@@ -146,6 +146,20 @@ def test_python_dash_m_and_no_heavy_imports_at_startup() -> None:
     assert res.returncode == 0 and res.stdout.strip()
 
 
+def test_the_process_ends_with_its_status_after_flushing_and_atexit(tmp_path: Path) -> None:
+    # run() ends the process with os._exit (no interpreter teardown): buffered output and atexit
+    # handlers must still happen, and the status must be the command's.
+    marker = tmp_path / "atexit-ran"
+    code = ("import atexit, sys\nfrom pathlib import Path\nfrom meshctl.__main__ import exit_now\n"
+            f"atexit.register(lambda: Path({str(marker)!r}).write_text('yes'))\n"
+            "sys.stdout.write('x' * 100000)\nexit_now(3)\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 3 and len(res.stdout) == 100000 and marker.read_text() == "yes"
+    findings = subprocess.run([sys.executable, "-m", "meshctl", "analyze", "--use-kube=false", "-f", "examples/",
+                               "-o", "json"], capture_output=True, text=True, cwd=Path(__file__).parents[2])
+    assert findings.returncode == 79 and json.loads(findings.stdout)
+
+
 def test_timeout_bounds_offline_work(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
