@@ -111,7 +111,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console-script entry point: run, then end the process at once (see :func:`exit_now`)."""
+    """Console-script entry point: run with the cyclic garbage collector off, then end the process
+    at once (see :func:`exit_now`). A command is short-lived and frees what it drops by reference
+    counting; a collection after a large read only rescans everything the run still holds (0.1-0.2 s
+    after a LIST of 5,000 pods) and frees nothing."""
+    import gc
+
+    gc.disable()
     exit_now(main())
 
 

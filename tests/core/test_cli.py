@@ -160,6 +160,13 @@ def test_the_process_ends_with_its_status_after_flushing_and_atexit(tmp_path: Pa
     assert findings.returncode == 79 and json.loads(findings.stdout)
 
 
+def test_the_console_entry_point_runs_without_the_cyclic_collector() -> None:
+    code = ("import gc, sys\nimport meshctl.__main__ as entry\n"
+            "entry.main = lambda: print(gc.isenabled()) or 5\nentry.run()\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 5 and res.stdout.strip() == "False"
+
+
 def test_timeout_bounds_offline_work(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
