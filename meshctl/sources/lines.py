@@ -21,6 +21,7 @@ import threading
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -259,16 +260,17 @@ def _key(node: Any, rest: str, exact: bool) -> tuple[Any, Any] | None:
     return best
 
 
-def field_line(obj: Any, path: str) -> int:
-    """The 0-based line (relative to the node's document) of the deepest field of ``path`` in ``obj``.
+def walk_path(node: Any, line: int, path: str, item: Callable[[Any, str], Any],
+              key: Callable[[Any, str, bool], Any]) -> Any:
+    """The line of the deepest field of ``path`` reached from ``node`` (on ``line``).
 
     Paths are meshctl's: ``spec.http[0].route[1].destination.host``; mapping keys may contain dots
     (``metadata.annotations.sidecar.istio.io/inject``) or be written in brackets (``labels[app]``).
+    One step is ``item(node, token)`` for ``[token]`` (NotImplemented when ``node`` is no sequence:
+    the token is then a key) and ``key(node, rest, exact)`` for a key; each gives (child, its line,
+    the key's text), None where the field does not exist (the walk stops), or _UNKNOWN (given back).
     """
-    import yaml
-
-    node, rest = obj, path
-    line: int = obj.start_mark.line
+    rest = path
     while rest:
         if rest[0] == ".":
             rest = rest[1:]
@@ -278,22 +280,39 @@ def field_line(obj: Any, path: str) -> int:
             if close < 0:
                 break
             token, after = rest[1:close], rest[close + 1:]
-            if isinstance(node, yaml.SequenceNode):
-                if not token.isdigit() or int(token) >= len(node.value):
-                    break
-                node = node.value[int(token)]
-                line, rest = node.start_mark.line, after
-                continue
-            pair = _key(node, token, exact=True) if isinstance(node, yaml.MappingNode) else None
-            if pair is None:
-                break
-            line, node, rest = pair[0].start_mark.line, pair[1], after
-            continue
-        pair = _key(node, rest, exact=False) if isinstance(node, yaml.MappingNode) else None
-        if pair is None:
+            step = item(node, token)
+            if step is NotImplemented:
+                step = key(node, token, True)
+        else:
+            step = key(node, rest, False)
+            after = rest[len(step[2]):] if isinstance(step, tuple) else rest
+        if step is None:
             break
-        line, node, rest = pair[0].start_mark.line, pair[1], rest[len(pair[0].value):]
+        if step is _UNKNOWN:
+            return _UNKNOWN
+        node, line, _ = step
+        rest = after
     return line
+
+
+def field_line(obj: Any, path: str) -> int:
+    """The 0-based line (relative to the node's document) of the deepest field of ``path`` in ``obj``
+    (a node parsed with marks; see :func:`walk_path` for the paths)."""
+    import yaml
+
+    def item(node: Any, token: str) -> Any:
+        if not isinstance(node, yaml.SequenceNode):
+            return NotImplemented
+        if not token.isdigit() or int(token) >= len(node.value):
+            return None
+        child = node.value[int(token)]
+        return child, child.start_mark.line, token
+
+    def key(node: Any, rest: str, exact: bool) -> Any:
+        pair = _key(node, rest, exact) if isinstance(node, yaml.MappingNode) else None
+        return (pair[1], pair[0].start_mark.line, pair[0].value) if pair else None
+
+    return int(walk_path(obj, obj.start_mark.line, path, item, key))
 
 
 # -- the same walk over a document's value and its recorded lines ------------------------------
@@ -400,42 +419,26 @@ def recorded_line(record: _Record, identity: tuple[str, str, str | None], path: 
         return found
     node, slot = found
     lines = record.lines
-    line = lines[slot]
-    rest = path
-    while rest:
-        if rest[0] == ".":
-            rest = rest[1:]
-            continue
-        if rest[0] == "[":
-            close = rest.find("]")
-            if close < 0:
-                break
-            token, after = rest[1:close], rest[close + 1:]
-            if isinstance(node, list):
-                if not token.isdigit() or int(token) >= len(node):
-                    break
-                own = slots.get(id(node))
-                if own is None or len(own) != len(node):
-                    return _UNKNOWN
-                slot = own[int(token)]
-                node, line, rest = node[int(token)], lines[slot], after
-                continue
-            pair = _value_key(node, slots, token, exact=True) if isinstance(node, dict) else None
-            if pair is None:
-                break
-            if pair is _UNKNOWN:
-                return _UNKNOWN
-            slot, node, _ = pair
-            line, rest = lines[slot], after
-            continue
-        pair = _value_key(node, slots, rest, exact=False) if isinstance(node, dict) else None
-        if pair is None:
-            break
-        if pair is _UNKNOWN:
+
+    def item(node: Any, token: str) -> Any:
+        if not isinstance(node, list):
+            return NotImplemented
+        if not token.isdigit() or int(token) >= len(node):
+            return None
+        own = slots.get(id(node))
+        if own is None or len(own) != len(node):
             return _UNKNOWN
-        slot, node, text = pair
-        line, rest = lines[slot], rest[len(text):]
-    return line - lines[0]
+        return node[int(token)], lines[own[int(token)]], token
+
+    def key(node: Any, rest: str, exact: bool) -> Any:
+        pair = _value_key(node, slots, rest, exact) if isinstance(node, dict) else None
+        if not isinstance(pair, tuple):
+            return pair
+        key_slot, child, text = pair
+        return child, lines[key_slot], text
+
+    line = walk_path(node, lines[slot], path, item, key)
+    return line if line is _UNKNOWN else line - lines[0]
 
 
 def _value_key(node: dict[str, Any], slots: dict[int, list[int]], rest: str, exact: bool) -> Any:
