@@ -3,7 +3,8 @@
 The walk follows message types: an object's ``@type`` (or a TypedStruct's ``type_url``) names its message,
 and :data:`~meshctl.envoy.sensitive_data.PATHS` says which fields lead to a sensitive one. Under a type the
 tables do not know, fields named like a sensitive field of any Envoy message are redacted as well (a
-safety net for types newer than the tables). A redacted field keeps its name and shape: every string in
+safety net for types newer than the tables, or a dump whose ``@type`` is damaged), unless the value
+names its own type. A redacted field keeps its name and shape: every string in
 it becomes ``[redacted]``, other scalars their zero value, as Envoy's own admin redaction does.
 """
 
@@ -15,21 +16,19 @@ from meshctl.envoy.sensitive_data import PATHS, SENSITIVE
 
 MARK = "[redacted]"
 _TYPED_STRUCTS = ("udpa.type.v1.TypedStruct", "xds.type.v3.TypedStruct")
-#: Field names redacted under a type the tables do not know (the distinctive sensitive names).
-NET = frozenset(
-    {
-        "private_key", "privateKey", "pkcs12", "password", "auth_password", "authPassword",
-        "downstream_auth_password", "downstreamAuthPassword", "downstream_auth_passwords",
-        "downstreamAuthPasswords", "secret_data", "secretData", "backend_token", "backendToken",
-        "secret_access_key", "secretAccessKey", "session_token", "sessionToken", "session_ticket_keys",
-        "sessionTicketKeys", "generic_secret", "genericSecret", "web_identity_token_data_source",
-        "webIdentityTokenDataSource", "credentials_data_source", "credentialsDataSource",
-    }
-)
+#: Field names redacted under a type the tables do not know: every name that is sensitive in some
+#: Envoy message (``users`` of basic auth, ``keys`` of session tickets, ``private_key``, ...).
+NET = frozenset().union(*SENSITIVE.values())
 
 
 def _type_name(type_url: Any) -> str | None:
     return type_url.rsplit("/", 1)[-1] if isinstance(type_url, str) else None
+
+
+def _says_type(value: Any) -> bool:
+    """Whether a field's value names its own message type (an Any with ``@type``): it is then
+    walked as that type instead of being redacted by name."""
+    return isinstance(value, dict) and isinstance(value.get("@type"), str)
 
 
 def _blank(node: Any) -> Any:
@@ -59,7 +58,7 @@ def _message(node: dict[str, Any], message: str | None) -> dict[str, Any]:
     known = message in SENSITIVE or message in PATHS
     out: dict[str, Any] = {}
     for key, value in node.items():
-        if (sensitive and key in sensitive) or (not known and key in NET):
+        if (sensitive and key in sensitive) or (not known and key in NET and not _says_type(value)):
             out[key] = _blank(value)
             continue
         child = children.get(key)
