@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 
 import typer
@@ -92,7 +95,8 @@ def shared_options(target: bool = True, formats: tuple[str, ...] = FORMATS
             values = dict(zip(names, args, strict=False), **kwargs)
             shared = Shared(**{k: values.pop(k, None) for k in Shared._fields if k != "formats"},
                             formats=formats)
-            command(shared, **values)
+            with dump_shapes_checked():
+                command(shared, **values)
 
         wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
         wrapper.__annotations__ = {p.name: p.annotation for p in params}
@@ -101,6 +105,27 @@ def shared_options(target: bool = True, formats: tuple[str, ...] = FORMATS
         return wrapper
 
     return decorate
+
+
+_MODEL_PACKAGE = str(Path(__file__).resolve().parents[1] / "envoy")
+
+
+@contextmanager
+def dump_shapes_checked() -> Iterator[None]:
+    """Bad input (65), not an internal error, when the Envoy model (``meshctl/envoy``, whose only input
+    is the dump) trips over a value of another type than Envoy's API gives that field (a list that is
+    a number, say): the dump is not what Envoy writes."""
+    from meshctl.errors import InputError
+
+    try:
+        yield
+    except (TypeError, AttributeError) as exc:
+        frames = traceback.extract_tb(exc.__traceback__)
+        if not frames or not frames[-1].filename.startswith(_MODEL_PACKAGE):
+            raise
+        where = Path(frames[-1].filename).stem
+        raise InputError(f"the config dump has a value of a type Envoy does not write there ({where}: "
+                         f"{type(exc).__name__}: {exc})") from None
 
 
 class Source(NamedTuple):

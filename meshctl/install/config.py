@@ -265,29 +265,36 @@ class InstallConfig:
         return f"istio-{self.revision}" if self.revision else "istio"
 
 
-def _chosen_profile(profile: str | None, overlays: Sequence[Tree], sets: Sequence[tuple[str, Any]]) -> str:
+def _chosen_profile(profile: str | None, overlays: Sequence[tuple[Tree, str]],
+                    sets: Sequence[tuple[str, Any]]) -> tuple[str, str | None]:
+    """The profile, and the file that chose it (None: the command line, or the default)."""
     if profile:
-        return profile
+        return profile, None
     for path, value in reversed(sets):
         if path.removeprefix("spec.") == "profile":
-            return str(value)
-    for doc in reversed(overlays):
+            return str(value), None
+    for doc, where in reversed(overlays):
         spec = doc.get("spec")
         if isinstance(spec, dict) and spec.get("profile"):
-            return str(spec["profile"])
-    return "default"
+            return str(spec["profile"]), where
+    return "default", None
 
 
 def build_config(profile: str | None = None, overlay_files: Sequence[str] = (), sets: Sequence[str] = (),
                  revision: str | None = None, overlays: Sequence[Tree] | None = None) -> InstallConfig:
     """Merge profile, overlays and ``--set`` values; validate each input and the result."""
     docs = list(overlays or [])
+    files: list[tuple[Tree, str]] = []
     for path in overlay_files:
         doc = load_overlay(path)
         validate(doc, path)
         docs.append(doc)
+        files.append((doc, path))
     parsed = [parse_set(s) for s in sets]
-    name = _chosen_profile(profile, docs, parsed)
+    name, chosen_by = _chosen_profile(profile, [*((d, "") for d in overlays or []), *files], parsed)
+    if chosen_by and name not in PROFILES:  # the file is bad input; a bad --profile or --set is usage
+        raise InputError(f"{chosen_by}: unknown profile {name!r} in spec.profile; use one of "
+                         f"{', '.join(profile_names())}")
     merged = _profile_doc(name)
     for doc in docs:
         merged = merge(merged, {"spec": doc.get("spec") or {}})

@@ -177,6 +177,15 @@ def test_unknown_istio_operator_field_is_bad_input(run_cli: Any, charts: Path, t
     assert res.exit_code == 65 and "unknown field 'nonsense'" in res.stderr
 
 
+def test_an_unknown_profile_in_a_file_is_bad_input(run_cli: Any, charts: Path, tmp_path: Path) -> None:
+    # fuzz seed 77, case 312: the file is the bad input (65); --profile nope stays a usage error (64)
+    iop = tmp_path / "iop.yaml"
+    iop.write_text("kind: IstioOperator\nspec:\n  profile: m\n")
+    res = run_cli("manifest", "generate", "--charts", str(charts), "-f", str(iop))
+    assert res.exit_code == 65 and f"{iop}: unknown profile 'm'" in res.stderr
+    assert res.stderr.count("\n") == 1
+
+
 def test_without_an_engine_one_sentence_says_how_to_get_one(run_cli: Any, charts: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from meshctl.install import engine

@@ -193,6 +193,22 @@ def test_unreadable_dump_exits_65_with_one_line(run_cli, write, text: str) -> No
     assert res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
 
 
+def test_a_field_of_the_wrong_type_deep_in_a_dump_is_bad_input(run_cli, write) -> None:
+    # a listener whose inline route's virtual_hosts is a number (fuzz seed 77, case 52)
+    hcm = {"name": "envoy.filters.network.http_connection_manager",
+           "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.network."
+                                     "http_connection_manager.v3.HttpConnectionManager",
+                            "route_config": {"virtual_hosts": 7}}}
+    dump = {"configs": [{"@type": "type.googleapis.com/envoy.admin.v3.ListenersConfigDump",
+                         "dynamic_listeners": [{"name": "l", "active_state": {"listener": {
+                             "@type": "type.googleapis.com/envoy.config.listener.v3.Listener", "name": "l",
+                             "address": {"socket_address": {"address": "0.0.0.0", "port_value": 80}},
+                             "filter_chains": [{"filters": [hcm]}]}}}]}]}
+    res = run_cli("pc", "listeners", "-f", write(json.dumps(dump)))
+    assert res.exit_code == 65, res.stderr
+    assert res.stderr.count("\n") == 1 and "does not write there" in res.stderr and "internal" not in res.stderr
+
+
 def test_stdin_dump(run_cli) -> None:
     res = run_cli(
         "pc",
