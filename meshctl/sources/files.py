@@ -89,13 +89,15 @@ def _objects(value: Any, path: str, line: int) -> Iterator[dict[str, Any]]:
     yield check_object(value, where)
 
 
-def _iter_yaml(stream: str | loading.BoundedReader, path: str) -> Iterator[tuple[int, Any]]:
-    """(line, value) for each document of a YAML stream, lines taken from the parser.
+def _iter_yaml(stream: str | loading.BoundedReader, path: str,
+               lines: FileLines | None = None) -> Iterator[tuple[int, Any]]:
+    """(line, value) for each document of a YAML stream, lines taken from the parser; ``lines``
+    gets loading's record of each plain document's field lines.
 
     ``stream`` may be text or a bounded reader: libyaml then reads it in chunks, so a large
     file is never held in memory as a whole, only one document at a time. The loading layer's
     guards apply (depth, alias expansion, integer size, complex keys, tags)."""
-    return loading.yaml_documents(stream, path)
+    return loading.yaml_documents(stream, path, on_record=lines.record if lines is not None else None)
 
 
 def _iter_yaml_lenient(text: str, path: str) -> Iterator[tuple[int, Any]]:
@@ -137,8 +139,9 @@ def parse_text(text: str, path: str, ignore_unknown: bool = False) -> list[Resou
     """Resources in one file's text (multi-document YAML or JSON)."""
     if _looks_like_json(text, path):
         return _parse_json(text, path)
-    documents = _iter_yaml_lenient(text, path) if ignore_unknown else _iter_yaml(text, path)
-    return _resources(documents, path, ignore_unknown, _line_source(path, text))
+    lines = _line_source(path, text)
+    documents = _iter_yaml_lenient(text, path) if ignore_unknown else _iter_yaml(text, path, lines)
+    return _resources(documents, path, ignore_unknown, lines)
 
 
 def _parse_json(text: str, path: str) -> list[Resource]:
@@ -172,7 +175,8 @@ def parse_file(path: str, ignore_unknown: bool = False) -> list[Resource]:
             return parse_text(read_text(path), path)
         reader = loading.open_input(path, env)
         try:
-            return _resources(_iter_yaml(reader, path), path, ignore_unknown)
+            lines = _line_source(path)
+            return _resources(_iter_yaml(reader, path, lines), path, ignore_unknown, lines)
         finally:
             reader.close()
 

@@ -5,8 +5,8 @@ Each file's :class:`FileLines` keeps the lines its documents start on. When a fi
 missing field points at its parent), the document's line the fallback.
 
 Loading records, for each plain document (no anchor, alias, merge key, directive or key that is not
-a string), the line of every mapping key and sequence item in document order (:func:`offer`, taken
-by :meth:`FileLines.add_document`); the path is then walked in the document's value, counting keys
+a string), the line of every mapping key and sequence item in document order (handed to
+:meth:`FileLines.record`); the path is then walked in the document's value, counting keys
 and items to find their lines. Any other document, or one whose value no longer has the keys and
 items recorded, or a file that changed since it was read, is parsed again from its first line, as
 nodes with marks, and the path walked in the nodes: both walks give the same line. Recent files'
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
@@ -30,24 +29,6 @@ _TEXT_BUDGET = 64 << 20  # characters of file text kept for lookups, over all fi
 _RECENT_DOCS = 16
 _recent: OrderedDict[int, FileLines] = OrderedDict()
 _UNKNOWN: Any = object()  # a recorded walk cannot tell: parse the document again
-
-
-class _Offer(threading.local):
-    value: tuple[str, int, Any, array[int]] | None = None
-
-
-_offered = _Offer()
-
-
-def offer(where: str, line: int, value: Any, slots: array[int]) -> None:
-    """Loading's record of the document it is about to yield: ``slots`` holds the line (0-based,
-    in the stream) of the root, then of every mapping key and sequence item, in document order."""
-    _offered.value = (where, line, value, slots)
-
-
-def withdraw() -> None:
-    """The offered document was yielded (and taken, or not): forget it."""
-    _offered.value = None
 
 
 def _stat(path: str) -> tuple[int, int] | None:
@@ -96,15 +77,15 @@ class FileLines:
         self._stat: tuple[int, int] | None | bool = True if self._keep else _stat(path)
 
     def add_document(self, line: int) -> None:
-        """Record that a document's root starts on ``line`` (1-based), in file order (with its
-        record of field lines, when loading offers one)."""
+        """Record that a document's root starts on ``line`` (1-based), in file order."""
         if not self.doc_lines or self.doc_lines[-1] != line:
             self.doc_lines.append(line)
-        offered = _offered.value
-        if offered is not None and offered[1] == line and offered[0] == self.path:
-            if line not in self._records:
-                self._records[line] = _Record(offered[2], offered[3])
-            _offered.value = None
+
+    def record(self, line: int, value: Any, slots: array[int]) -> None:
+        """Keep loading's record of the document starting on ``line``: its value, and the line
+        (0-based) of its root and of every mapping key and sequence item, in document order
+        (``on_record`` of :func:`meshctl.sources.loading.yaml_documents`)."""
+        self._records.setdefault(line, _Record(value, slots))
 
     def _unchanged(self) -> bool:
         if self._stat is True:

@@ -23,7 +23,6 @@ from typing import IO, TYPE_CHECKING, Any
 
 from meshctl.env import Environment, Limits, current
 from meshctl.errors import InputError
-from meshctl.sources import lines as _lines
 
 if TYPE_CHECKING:
     import yaml
@@ -241,6 +240,8 @@ _RESOLVED_MAX = 1 << 14  # texts whose resolved tag a stream keeps
 _INTERN_MAX = 40  # short strings (keys, kinds, labels) repeat across objects: share one copy
 _NO_KEY = object()
 _MERGE_KEY = object()
+#: ``on_record(line, value, key_and_item_lines)`` of :func:`yaml_documents`
+Recorder = Callable[[int, Any, 'array[int]'], None]
 
 
 def _collection_tag(event: Any, default: str, what: str, where: str) -> None:
@@ -493,9 +494,11 @@ def _yaml_error(exc: yaml.YAMLError, where: str, first_line: int = 1) -> InputEr
 
 
 def yaml_documents(source: str | BoundedReader, where: str, limits: Limits | None = None,
-                   first_line: int = 1) -> Iterator[tuple[int, Any]]:
+                   first_line: int = 1, on_record: Recorder | None = None) -> Iterator[tuple[int, Any]]:
     """(line, value) for each document of a YAML stream; ``source`` may be text or a bounded reader
-    (libyaml then reads it in chunks). Lines count from ``first_line``."""
+    (libyaml then reads it in chunks). Lines count from ``first_line``. ``on_record`` gets, before a
+    plain document is yielded, its line, value and the line (0-based, in the stream) of its root and
+    of every mapping key and sequence item in document order (see :mod:`meshctl.sources.lines`)."""
     limits = limits or current().limits
     loader = _import_yaml()(source)
     resolved: dict[str, str] = {}
@@ -512,14 +515,12 @@ def yaml_documents(source: str | BoundedReader, where: str, limits: Limits | Non
             end = loader.get_event()
             if type(end) is not DocumentEndEvent:  # pragma: no cover
                 raise InputError(f"{where}: invalid YAML stream")
-            if builder.exact and start.version is None and not start.tags:  # no directive
-                _lines.offer(where, line, value, builder.slots)
+            if on_record is not None and builder.exact and start.version is None and not start.tags:
+                on_record(line, value, builder.slots)  # a plain document without directives
             yield line, value
-            _lines.withdraw()
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, where, first_line) from None
     finally:
-        _lines.withdraw()
         loader.dispose()
 
 
