@@ -394,18 +394,13 @@ class _Builder:
                         value = self.scalar(event)
                         if len(text) <= _INTERN_MAX and len(plain) < _RESOLVED_MAX and type(value) is not float:
                             plain[text] = value  # (a float is made each time: no two NaNs are the same object)
-                    if is_map and key is _NO_KEY and value == "<<":
-                        if event.anchor:
-                            anchors[event.anchor] = (value, 1)
-                        key, exact = _MERGE_KEY, False
-                        continue
                 else:
                     value = self.scalar(event)
-                    if is_map and key is _NO_KEY and value == "<<" and event.tag is None and event.implicit[0]:
-                        if event.anchor:
-                            anchors[event.anchor] = (value, 1)
-                        key, exact = _MERGE_KEY, False
-                        continue
+                if is_map and key is _NO_KEY and value == "<<" and event.tag is None and event.implicit[0]:
+                    if event.anchor:  # a merge key (a quoted "<<" is a plain key)
+                        anchors[event.anchor] = (value, 1)
+                    key, exact = _MERGE_KEY, False
+                    continue
                 if event.anchor:
                     anchors[event.anchor] = (value, 1)
                     exact = False
