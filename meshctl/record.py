@@ -14,6 +14,8 @@ class Record:
     narrows what equality compares)."""
 
     __slots__: tuple[str, ...] = ()
+    #: slots the repr leaves out (a parsed body, a line source)
+    _unshown: tuple[str, ...] = ()
 
     def _identity(self) -> tuple[object, ...]:
         return tuple(getattr(self, name) for name in self.__slots__)
@@ -25,5 +27,5 @@ class Record:
         return hash(self._identity())
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__ if name not in self._unshown)
         return f"{type(self).__name__}({fields})"

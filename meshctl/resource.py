@@ -23,6 +23,7 @@ class Origin(Record):
     one (see :meth:`at_field`); it takes no part in equality."""
 
     __slots__ = ("path", "line", "cluster", "lines")
+    _unshown = ("lines",)
 
     def __init__(self, path: str | None = None, line: int | None = None, cluster: str | None = None,
                  lines: LineSource | None = None) -> None:
@@ -33,9 +34,6 @@ class Origin(Record):
 
     def _identity(self) -> tuple[str | None, int | None, str | None]:
         return (self.path, self.line, self.cluster)
-
-    def __repr__(self) -> str:
-        return f"Origin(path={self.path!r}, line={self.line!r}, cluster={self.cluster!r})"
 
     def location(self) -> str:
         """``file:line`` for files, empty for cluster objects."""
@@ -59,6 +57,7 @@ class Resource(Record):
     use the identity (apiVersion, kind, name, namespace) only."""
 
     __slots__ = ("api_version", "kind", "name", "namespace", "body", "origin")
+    _unshown = ("body",)
 
     def __init__(self, api_version: str, kind: str, name: str, namespace: str | None, body: dict[str, Any],
                  origin: Origin | None = None) -> None:
@@ -71,10 +70,6 @@ class Resource(Record):
 
     def _identity(self) -> tuple[str, str, str, str | None]:
         return (self.api_version, self.kind, self.name, self.namespace)
-
-    def __repr__(self) -> str:
-        return (f"Resource(api_version={self.api_version!r}, kind={self.kind!r}, name={self.name!r}, "
-                f"namespace={self.namespace!r}, origin={self.origin!r})")
 
     @classmethod
     def from_dict(cls, body: dict[str, Any], origin: Origin | None = None) -> Resource:

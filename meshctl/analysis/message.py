@@ -31,9 +31,6 @@ class Message(Record):
         return (self.code, self.level, self.text, self.origin, self.analyzer, self.kind, self.namespace, self.name,
                 self.path)
 
-    def __repr__(self) -> str:
-        return f"Message({self.code!r}, {self.level.label}, {self.text!r}, origin={self.origin!r})"
-
     def with_analyzer(self, analyzer: str) -> Message:
         """The same message, attributed to ``analyzer``."""
         return Message(self.code, self.level, self.text, self.origin, analyzer, self.origin_info, self.kind,

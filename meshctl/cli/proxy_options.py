@@ -107,9 +107,6 @@ def shared_options(target: bool = True, formats: tuple[str, ...] = FORMATS
     return decorate
 
 
-_MODEL_PACKAGE = str(Path(__file__).resolve().parents[1] / "envoy")
-
-
 @contextmanager
 def dump_shapes_checked() -> Iterator[None]:
     """Bad input (65), not an internal error, when the Envoy model (``meshctl/envoy``, whose only input
@@ -121,7 +118,8 @@ def dump_shapes_checked() -> Iterator[None]:
         yield
     except (TypeError, AttributeError) as exc:
         frames = traceback.extract_tb(exc.__traceback__)
-        if not frames or not frames[-1].filename.startswith(_MODEL_PACKAGE):
+        model_package = str(Path(__file__).resolve().parents[1] / "envoy")
+        if not frames or not frames[-1].filename.startswith(model_package):
             raise
         where = Path(frames[-1].filename).stem
         raise InputError(f"the config dump has a value of a type Envoy does not write there ({where}: "

@@ -283,15 +283,14 @@ def _chosen_profile(profile: str | None, overlays: Sequence[tuple[Tree, str]],
 def build_config(profile: str | None = None, overlay_files: Sequence[str] = (), sets: Sequence[str] = (),
                  revision: str | None = None, overlays: Sequence[Tree] | None = None) -> InstallConfig:
     """Merge profile, overlays and ``--set`` values; validate each input and the result."""
-    docs = list(overlays or [])
-    files: list[tuple[Tree, str]] = []
+    sources: list[tuple[Tree, str]] = [(doc, "") for doc in overlays or []]  # (overlay, its file)
     for path in overlay_files:
         doc = load_overlay(path)
         validate(doc, path)
-        docs.append(doc)
-        files.append((doc, path))
+        sources.append((doc, path))
+    docs = [doc for doc, _ in sources]
     parsed = [parse_set(s) for s in sets]
-    name, chosen_by = _chosen_profile(profile, [*((d, "") for d in overlays or []), *files], parsed)
+    name, chosen_by = _chosen_profile(profile, sources, parsed)
     if chosen_by and name not in PROFILES:  # the file is bad input; a bad --profile or --set is usage
         raise InputError(f"{chosen_by}: unknown profile {name!r} in spec.profile; use one of "
                          f"{', '.join(profile_names())}")
