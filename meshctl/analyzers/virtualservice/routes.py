@@ -5,18 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from meshctl.conventions.ports import port_number
+from meshctl.record import Record
 from meshctl.resource import Resource
 
 ROUTE_KINDS = ("tcp", "tls", "http")
 
 
-class RouteDestination:
+class RouteDestination(Record):
     """One destination: the rule kind (``http``, ``http.mirror``...), its indexes and body.
 
-    A plain class (built for every destination of every VirtualService, by several analyzers):
-    ``host`` and ``subset`` are read once, from ``destination`` (which is never changed)."""
+    Built for every destination of every VirtualService, by several analyzers: ``host`` and
+    ``subset`` are read once, from ``destination`` (which is never changed)."""
 
     __slots__ = ("rule", "route_index", "dest_index", "destination", "host", "subset")
+    _unshown = ("host", "subset")
 
     def __init__(self, rule: str, route_index: int, dest_index: int, destination: dict[str, Any]) -> None:
         self.rule = rule
@@ -28,17 +30,8 @@ class RouteDestination:
         #: ``destination.subset``, or empty
         self.subset = str(destination.get("subset") or "")
 
-    def __repr__(self) -> str:
-        return (f"RouteDestination(rule={self.rule!r}, route_index={self.route_index!r}, "
-                f"dest_index={self.dest_index!r}, destination={self.destination!r})")
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, RouteDestination):
-            return NotImplemented
-        return (self.rule, self.route_index, self.dest_index, self.destination) == \
-            (other.rule, other.route_index, other.dest_index, other.destination)
-
-    __hash__ = None  # type: ignore[assignment]  # its destination is a dict, as the dataclass's was
+    def _identity(self) -> tuple[object, ...]:
+        return (self.rule, self.route_index, self.dest_index, self.destination)
 
     @property
     def port(self) -> int | None:
